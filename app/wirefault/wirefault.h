@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The wirefault authors
+ */
+
+#ifndef WIREFAULT_H
+#define WIREFAULT_H
+
+/*
+ * The application's shared state: options, ports, workers and the flags
+ * the control lcore uses to steer them. Everything here is written by the
+ * control lcore before launch and read-only afterwards, except the flags
+ * (atomics) and the per-worker counters (one writer each).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_config.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+
+#include <poll.h>
+
+#include "wf_reply.h"
+#include "wf_stats.h"
+
+extern int wf_logtype_app;
+#define WF_LOG(level, ...) \
+	rte_log(RTE_LOG_ ## level, wf_logtype_app, "wirefault: " __VA_ARGS__)
+
+#define WF_BURST 32
+#define WF_PORT_NONE UINT16_MAX
+#define WF_MAX_TASKS 16           /* (rx queue -> tx queue) jobs per worker */
+#define WF_EXIT_USAGE 2           /* bad option or bad start-up input */
+
+/* Options after "--". */
+struct wf_options {
+	bool interactive;              /* -i */
+	const char *cmd_file;          /* -f FILE */
+	uint16_t mirror_port;          /* --mirror-port, WF_PORT_NONE if unset */
+	uint64_t flows;                /* --flows (table capacity, later issues) */
+	uint64_t stats_period;         /* --stats-period SECONDS, 0 = off */
+	uint16_t nb_queues;            /* --queues, 0 = derived from workers */
+	uint16_t nb_rxd, nb_txd;       /* --rxd, --txd */
+	uint32_t nb_mbufs;             /* --mbufs, 0 = formula */
+	uint16_t mbuf_size;            /* --mbuf-size (data room) */
+	uint32_t idle_sleep_us;        /* --idle-sleep, 0 = pure polling */
+};
+
+struct wf_port {
+	bool used;
+	bool is_mirror;
+	uint16_t peer;                 /* the other port of the pair */
+	uint16_t nb_rxq, nb_txq;
+	uint16_t nb_rxd, nb_txd;
+	int socket;
+	struct rte_mempool *pool;
+	/* control lcore only: the previous sample, for rates */
+	uint64_t prev_ipackets, prev_opackets, prev_ibytes, prev_obytes;
+	uint64_t prev_tsc;
+};
+
+/* One job of a worker: poll one RX queue, send to one TX queue. */
+struct wf_task {
+	uint16_t rx_port, rx_queue;
+	uint16_t tx_port, tx_queue;
+};
+
+struct wf_worker {
+	unsigned int lcore_id;
+	unsigned int index;            /* into wf.stats */
+	unsigned int nb_tasks;
+	struct wf_task task[WF_MAX_TASKS];
+	uint32_t paused;               /* atomic: worker saw forwarding off */
+} __rte_cache_aligned;
+
+struct wf_app {
+	struct wf_options opt;
+	uint16_t nb_ports;
+	struct wf_port port[RTE_MAX_ETHPORTS];
+	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
+	unsigned int nb_workers;
+	struct wf_worker worker[RTE_MAX_LCORE];
+	struct wf_worker_stats *stats;  /* nb_workers blocks */
+	struct wf_port_counters stats_base[RTE_MAX_ETHPORTS]; /* "clear stats" */
+	bool launched;
+	uint32_t ready;                /* atomic: ports up, telemetry may read */
+	uint32_t forwarding;           /* atomic: workers move packets */
+	uint32_t quit;                 /* atomic: workers leave their loop */
+};
+
+extern struct wf_app wf;
+
+/* options.c */
+int wf_options_parse(int argc, char **argv, struct wf_options *opt);
+void wf_options_usage(const char *prog);
+
+/* ports.c */
+int wf_ports_init(void);
+void wf_ports_close(void);
+const char *wf_port_role(uint16_t port_id);
+
+/* worker.c */
+int wf_worker_main(void *arg);
+void wf_workers_assign(void);
+void wf_forwarding_set(bool on);
+
+/* commands.c */
+int wf_command(const char *line, struct wf_reply *r);
+unsigned int wf_command_candidates(const char *line, const char **cand,
+		size_t *cand_len, unsigned int max, size_t *prefix_len);
+void wf_print_final_stats(void);
+void wf_stats_period_tick(void);
+
+/* console.c */
+int wf_console_open(void);
+int wf_console_fd(void);
+void wf_console_input(void);
+void wf_console_close(void);
+void wf_console_print(const char *text);
+
+/* ctlsock.c */
+int wf_ctlsock_open(void);
+void wf_ctlsock_close(void);
+unsigned int wf_ctlsock_pollfds(struct pollfd *fds, unsigned int max);
+void wf_ctlsock_handle(const struct pollfd *fds, unsigned int nb);
+
+/* telemetry.c */
+int wf_telemetry_register(void);
+
+/* main.c */
+void wf_request_quit(void);
+bool wf_quit_requested(void);
+
+#endif /* WIREFAULT_H */
