@@ -234,12 +234,14 @@ class Lab(Appliance):
     """app/wirefault-lab --no-console with a unique name."""
 
     def __init__(self, extra: list[str] | None = None, xdp: bool = False,
-                 tag: str = "wfd"):
+                 mirror: bool = False, tag: str = "wfd"):
         self.name = unique_name(tag)
         self.prefix = self.name
         argv = [str(LAB), "--no-console", "--name", self.name]
         if xdp:
             argv.append("--xdp")
+        if mirror:
+            argv.append("--mirror")
         if extra:
             argv += ["--", *extra]
         self.process = Process(argv)
