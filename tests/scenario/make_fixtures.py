@@ -1,0 +1,229 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The wirefault authors
+"""Rebuild the scenario fixtures of tests/scenario/ from byte templates.
+
+    /usr/bin/python3 tests/scenario/make_fixtures.py [CASE...]
+
+Writes, for every case (or the ones named), README, in.pcap, in1.pcap (when
+port 1 is fed), commands, expected.pcap, expected0.pcap (when something
+must leave port 0) and expected_counters; run_scenario.py documents them.
+The output is deterministic (fixed timestamps), so the files are committed
+and a rerun changes nothing unless a case changed.
+
+Frames are built with struct, not scapy, so malformed ones are exactly as
+written. When scapy (Debian's python3-scapy) is importable, every frame
+marked well-formed is cross-checked: scapy must parse it and recompute the
+same IPv4, TCP and UDP checksums.
+
+Addresses come only from 198.18.0.0/15 and 2001:2::/48 (benchmarking).
+"""
+
+import struct
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CMAC, SMAC = bytes.fromhex("020000000001"), bytes.fromhex("020000000002")
+C4, S4 = bytes([198, 18, 0, 1]), bytes([198, 18, 0, 2])
+C6 = bytes.fromhex("20010002" + "00" * 11 + "01")
+S6 = bytes.fromhex("20010002" + "00" * 11 + "02")
+TS = 1767225600  # 2026-01-01T00:00:00Z: fixed, so reruns are identical
+
+
+def csum(data: bytes) -> int:
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def pseudo(src: bytes, dst: bytes, proto: int, length: int) -> bytes:
+    if len(src) == 16:
+        return src + dst + struct.pack("!IxxxB", length, proto)
+    return src + dst + struct.pack("!BBH", 0, proto, length)
+
+
+def tcp(src, dst, sport, dport, seq, ack, flags, payload=b""):
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags,
+                      64240, 0, 0) + payload
+    c = csum(pseudo(src, dst, 6, len(hdr)) + hdr)
+    return hdr[:16] + struct.pack("!H", c) + hdr[18:]
+
+
+def udp(src, dst, sport, dport, payload=b""):
+    hdr = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    c = csum(pseudo(src, dst, 17, len(hdr)) + hdr) or 0xFFFF
+    return hdr[:6] + struct.pack("!H", c) + hdr[8:]
+
+
+def ipv4(src, dst, proto, l4, ident=1):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), ident, 0x4000,
+                    64, proto, 0, src, dst)
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + l4
+
+
+def ipv6(src, dst, nh, l4):
+    return struct.pack("!IHBB16s16s", 6 << 28, len(l4), nh, 64, src, dst) + l4
+
+
+def eth(dst, src, etype, body, pad=True):
+    """An Ethernet frame (no FCS), zero-padded to 60 bytes unless pad=False."""
+    f = dst + src + struct.pack("!H", etype) + body
+    return f + bytes(max(0, 60 - len(f))) if pad else f
+
+
+def c2s(flags, seq, ack, payload=b""):
+    return eth(SMAC, CMAC, 0x0800,
+               ipv4(C4, S4, 6, tcp(C4, S4, 40000, 80, seq, ack, flags,
+                                   payload)))
+
+
+def s2c(flags, seq, ack, payload=b""):
+    return eth(CMAC, SMAC, 0x0800,
+               ipv4(S4, C4, 6, tcp(S4, C4, 80, 40000, seq, ack, flags,
+                                   payload), ident=2))
+
+
+def pcap_bytes(frames: list[bytes]) -> bytes:
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
+    for i, fr in enumerate(frames):
+        out.append(struct.pack("<IIII", TS + i, 0, len(fr), len(fr)))
+        out.append(fr)
+    return b"".join(out)
+
+
+def scapy_check(name: str, frames: list[bytes]) -> None:
+    """Cross-check checksums of well-formed frames with scapy, if present."""
+    try:
+        from scapy.layers.l2 import Ether  # noqa: PLC0415
+        from scapy.layers.inet import IP, TCP, UDP  # noqa: PLC0415
+        from scapy.layers.inet6 import IPv6  # noqa: PLC0415,F401
+    except ImportError:
+        return
+    for i, fr in enumerate(frames):
+        pkt = Ether(fr)
+        for layer in (IP, TCP, UDP):
+            if layer in pkt:
+                got = pkt[layer].chksum
+                fresh = pkt.copy()
+                del fresh[layer].chksum
+                want = Ether(bytes(fresh))[layer].chksum
+                if got != want:
+                    sys.exit(f"{name}: frame {i + 1}: {layer.__name__} "
+                             f"checksum {got:#06x}, scapy says {want:#06x}")
+
+
+class Case:
+    def __init__(self, name: str, why: str, in0: list[bytes],
+                 in1: list[bytes] | None = None,
+                 commands: str = "", wellformed: list[bytes] | None = None):
+        self.name, self.why, self.in0, self.in1 = name, why, in0, in1 or []
+        self.commands = commands
+        self.wellformed = in0 + self.in1 if wellformed is None else wellformed
+        # wirefault forwards everything at this stage: out = in, crosswise
+        self.exp1, self.exp0 = list(self.in0), list(self.in1)
+
+    def counters(self) -> str:
+        n0, n1 = len(self.in0), len(self.in1)
+        return ("# totals over both directions\n"
+                f"rx {n0 + n1}\ntx {n0 + n1}\ndrops 0\n"
+                "# per direction: ingress->egress counter value\n"
+                f"0->1 rx {n0}\n0->1 tx {n0}\n0->1 tx_full 0\n"
+                f"1->0 rx {n1}\n1->0 tx {n1}\n1->0 tx_full 0\n")
+
+    def files(self) -> dict[str, bytes]:
+        f = {
+            "README": (self.why + "\n").encode(),
+            "in.pcap": pcap_bytes(self.in0),
+            "commands": self.commands.encode(),
+            "expected.pcap": pcap_bytes(self.exp1),
+            "expected_counters": self.counters().encode(),
+        }
+        if self.in1:
+            f["in1.pcap"] = pcap_bytes(self.in1)
+        if self.exp0:
+            f["expected0.pcap"] = pcap_bytes(self.exp0)
+        return f
+
+
+def cases() -> list[Case]:
+    req = b"GET / HTTP/1.1\r\nHost: 198.18.0.2\r\n\r\n"
+    client = [c2s(0x02, 1000, 0),                       # SYN
+              c2s(0x10, 1001, 5001),                    # ACK
+              c2s(0x18, 1001, 5001, req),               # PSH ACK + request
+              c2s(0x10, 1001 + len(req), 5101),         # ACK of the reply
+              c2s(0x11, 1001 + len(req), 5102)]         # FIN ACK
+    server = [s2c(0x12, 5000, 1001),                    # SYN ACK
+              s2c(0x18, 5001, 1001 + len(req), b"x" * 100),
+              s2c(0x11, 5101, 1001 + len(req)),         # FIN ACK
+              s2c(0x10, 5102, 1002 + len(req))]         # last ACK
+
+    arp = eth(b"\xff" * 6, CMAC, 0x0806, struct.pack(
+        "!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, CMAC, C4, bytes(6), S4))
+    v6syn = eth(SMAC, CMAC, 0x86DD,
+                ipv6(C6, S6, 6, tcp(C6, S6, 40001, 80, 1, 0, 0x02)))
+    v6data = eth(SMAC, CMAC, 0x86DD,
+                 ipv6(C6, S6, 6, tcp(C6, S6, 40001, 80, 2, 7, 0x18,
+                                     b"hello over IPv6\n")))
+    v4udp = eth(SMAC, CMAC, 0x0800,
+                ipv4(C4, S4, 17, udp(C4, S4, 5353, 53, b"abcd")))
+    v6udp = eth(SMAC, CMAC, 0x86DD,
+                ipv6(C6, S6, 17, udp(C6, S6, 5353, 53, b"query")))
+    vlan = eth(SMAC, CMAC, 0x8100, struct.pack("!HH", 100, 0x0800)
+               + ipv4(C4, S4, 6, tcp(C4, S4, 40002, 80, 7, 0, 0x02)))
+    full = c2s(0x10, 2001, 5001, bytes(range(256)) * 5 + bytes(1460 - 1280))
+    assert len(v4udp) == 60 and len(arp) == 60 and len(full) == 1514
+    wellformed = [arp, v6syn, v6data, v4udp, v6udp, vlan, full]
+    # malformed, still forwarded unchanged at this stage (HOSTILE.md b.1)
+    bad_ihl = bytearray(c2s(0x02, 9, 0))
+    bad_ihl[14] = 0x44                                  # IHL 4
+    trailer = c2s(0x10, 1, 1) + b"\xde\xad\xbe\xef"     # past IP length
+    stub = CMAC + SMAC + b"\x08\x00" + b"\x45\x00"      # 16-byte frame
+    mixed = wellformed + [bytes(bad_ihl), trailer, stub]
+
+    return [
+        Case("forward_v4_tcp",
+             "one IPv4 TCP connection's client packets leave port 1 "
+             "unchanged and in order", client),
+        Case("forward_mixed",
+             "IPv6 TCP and UDP, IPv4 UDP padded to 60 bytes, ARP, VLAN, a "
+             "1514-byte frame and three malformed frames all pass unchanged",
+             mixed, wellformed=wellformed),
+        Case("both_directions",
+             "client packets fed to port 0 leave port 1 and server packets "
+             "fed to port 1 leave port 0, neither comes back", client,
+             server),
+        Case("idle_commands",
+             "no traffic at all, and a -f file of read-only commands, "
+             "comments and blank lines: nothing is sent, exit 0", [],
+             commands="# read-only commands; nothing may change\n\n"
+                      "show stats\r\nshow port stats all\nhelp\n"),
+    ]
+
+
+def main() -> int:
+    want = set(sys.argv[1:])
+    known = {c.name for c in cases()}
+    if want - known:
+        sys.exit(f"unknown case(s): {' '.join(sorted(want - known))}")
+    for c in cases():
+        if want and c.name not in want:
+            continue
+        scapy_check(c.name, c.wellformed)
+        d = HERE / c.name
+        d.mkdir(exist_ok=True)
+        written = c.files()
+        for fname, data in written.items():
+            (d / fname).write_bytes(data)
+        for stale in ("in1.pcap", "expected0.pcap"):
+            if stale not in written and (d / stale).exists():
+                (d / stale).unlink()
+        print(f"{c.name}: {len(c.in0)}+{len(c.in1)} packets")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
