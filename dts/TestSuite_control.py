@@ -15,6 +15,7 @@ import tempfile
 import time
 
 import pytest
+from pathlib import Path
 
 from wirefault import (WIREFAULT, WIREFAULT_CTL, VdevAppliance,
                        parse_show_stats, unique_name)
@@ -226,3 +227,38 @@ def test_command_file(built):
     assert r.returncode == 2 and "not a regular file" in r.stderr
     r = run_wirefault(["-f", "/nonexistent/x"])
     assert r.returncode == 2 and "No such file" in r.stderr
+
+
+PCAP_IN = (Path(__file__).resolve().parent.parent / "tests" / "scenario"
+           / "forward_v4_tcp" / "in.pcap")
+
+
+def test_command_file_runs_before_forwarding(built, tmp_path):
+    """Steps: a pcap of 6 packets on port 0 and -f with 'stop'; later
+    'start'; then a -f file with a bad line.
+    Verifies: nothing is forwarded until 'start' (the file holds from the
+    first packet); after 'start' all 6 pass; a bad file forwards nothing."""
+    npkts = 6  # tests/scenario/forward_v4_tcp/in.pcap
+    cmds = tmp_path / "stop.cmds"
+    cmds.write_text("stop\n")
+    out = tmp_path / "out1.pcap"
+    vdevs = [f"net_pcap0,rx_pcap={PCAP_IN}", f"net_pcap1,tx_pcap={out}"]
+    app = VdevAppliance(vdevs, ["-f", str(cmds)])
+    try:
+        assert app.wait_ready(), app.process.output
+        time.sleep(1)
+        d = app.show_stats()[0]
+        assert (d.rx, d.tx) == (0, 0)
+        assert app.ctl("start").accepted
+        deadline = time.monotonic() + 10
+        while app.show_stats()[0].tx < npkts and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert app.show_stats()[0].tx == npkts
+    finally:
+        assert app.stop() == 0
+    bad = tmp_path / "bad.cmds"
+    bad.write_text("show stats\nbogus\n")
+    r = run_wirefault(["-f", str(bad)], vdevs=vdevs)
+    assert r.returncode == 2 and f"{bad}:2: unknown command" in r.stderr
+    final = parse_show_stats(r.stdout.split("final statistics")[1])
+    assert final[0].rx == 0 and final[0].tx == 0

@@ -73,10 +73,11 @@ static int
 run(const char *line, const char **text)
 {
 	static struct wf_reply r;
+	int ret;
 
 	wf_reply_free(&r);
 	reset_calls();
-	int ret = wf_cmd_exec(table, NB_CMDS, line, &r, NULL);
+	ret = wf_cmd_exec(table, NB_CMDS, line, &r, NULL);
 	*text = wf_reply_text(&r);
 	return ret;
 }
@@ -94,7 +95,7 @@ test_exact_and_longest_match(void)
 	WF_TEST_ASSERT_EQUAL(calls_show_port_stats, 1, "CRLF stripped");
 	WF_TEST_ASSERT_EQUAL(last_argc, 1, "args after the command words");
 	WF_TEST_ASSERT(strcmp(last_arg0, "all") == 0, "arg '%s'", last_arg0);
-	WF_TEST_ASSERT_EQUAL(calls_show_stats, 0, "shorter match must lose");
+	WF_TEST_ASSERT_EQUAL(calls_show_stats, 0, "only the matching command runs");
 	return 0;
 }
 
@@ -323,12 +324,13 @@ static int
 run2(const struct wf_cmd *t, const char *line, const char **text)
 {
 	static struct wf_reply r;
+	int ret;
 
 	wf_reply_free(&r);
 	reset_calls();
 	calls_set = calls_set_mode = calls_echo = 0;
 	echo_argc = -1;
-	int ret = wf_cmd_exec(t, 3, line, &r, NULL);
+	ret = wf_cmd_exec(t, 3, line, &r, NULL);
 	*text = wf_reply_text(&r);
 	return ret;
 }
@@ -476,6 +478,42 @@ test_candidates_more(void)
 	return 0;
 }
 
+/*
+ * Regressions found in review: a NULL synopsis in help, a next word listed
+ * twice, and the candidate count past the caller's array.
+ */
+static const struct wf_cmd table_dup[] = {
+	{ "show port stats", "", "a", 0, 0, fn_single },
+	{ "show port info", NULL, "b", 0, 0, fn_single },
+	{ "show stats", NULL, NULL, 0, 0, fn_single },
+	{ "alpha", "", "c", 0, 0, fn_single },
+	{ "beta", "", "d", 0, 0, fn_single },
+};
+
+static int
+test_review_regressions(void)
+{
+	const unsigned int nb = sizeof(table_dup) / sizeof(table_dup[0]);
+	const char *cand[1];
+	size_t len[1], prefix;
+	struct wf_reply r;
+
+	wf_reply_init(&r);
+	wf_cmd_help(table_dup, nb, &r);
+	WF_TEST_ASSERT_STR_CONTAINS(wf_reply_text(&r), "show port info");
+	wf_reply_reset(&r);
+	WF_TEST_ASSERT_EQUAL(wf_cmd_exec(table_dup, nb, "show bogus", &r, NULL),
+			-ENOENT, "%s", wf_reply_text(&r));
+	WF_TEST_ASSERT_STR_CONTAINS(wf_reply_text(&r), "one of: port, stats\n");
+	wf_reply_free(&r);
+	/* 3 distinct first words (show, alpha, beta), room for 1 */
+	WF_TEST_ASSERT_EQUAL(wf_cmd_candidates(table_dup, nb, "", cand, len, 1,
+			&prefix), 3u, "distinct count past max");
+	WF_TEST_ASSERT_EQUAL(wf_cmd_candidates(table_dup, nb, "", cand, len, 0,
+			&prefix), 3u, "distinct count with no room");
+	return 0;
+}
+
 /* Growth keeps every byte; a single huge printf is cut, not overflowed. */
 static int
 test_reply_growth(void)
@@ -546,6 +584,7 @@ main(void)
 		WF_TEST(test_words_limit),
 		WF_TEST(test_candidates_more),
 		WF_TEST(test_reply_growth),
+		WF_TEST(test_review_regressions),
 	};
 
 	return wf_test_run("cmd", cases, sizeof(cases) / sizeof(cases[0]));

@@ -176,6 +176,13 @@ test_double_errors_and_bounds(void)
 	WF_TEST_ASSERT_EQUAL(wf_num_double(big, 0, 1e308, &v), -ERANGE,
 			"10^399");
 	WF_TEST_ASSERT(v == 9, "ERANGE changed the output");
+	/* underflow is not out of range: "0." then 310 zeros then 1 */
+	memset(big, '0', sizeof(big) - 1);
+	big[1] = '.';
+	big[312] = '1';
+	big[313] = '\0';
+	WF_TEST_ASSERT_EQUAL(wf_num_double(big, 0, 1, &v), 0, "tiny value");
+	WF_TEST_ASSERT(v >= 0 && v < 1e-300, "tiny value parsed");
 	return 0;
 }
 

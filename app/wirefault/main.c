@@ -177,7 +177,6 @@ workers_launch(void)
 {
 	unsigned int i;
 
-	__atomic_store_n(&wf.forwarding, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < wf.nb_workers; i++)
 		rte_eal_remote_launch(wf_worker_main, &wf.worker[i],
 				wf.worker[i].lcore_id);
@@ -229,6 +228,16 @@ main(int argc, char **argv)
 		status = EXIT_FAILURE;
 		goto out_ports;
 	}
+	/*
+	 * The -f commands run before the workers start, so that what they
+	 * set (a "stop", later the rules) holds from the first packet, and a
+	 * bad file stops start-up before anything is forwarded.
+	 */
+	__atomic_store_n(&wf.forwarding, 1, __ATOMIC_RELEASE);
+	if (wf.opt.cmd_file != NULL && run_cmd_file(wf.opt.cmd_file) != 0) {
+		status = WF_EXIT_USAGE;
+		goto out_workers;
+	}
 	workers_launch();
 	__atomic_store_n(&wf.ready, 1, __ATOMIC_RELEASE);
 	printf("wirefault: forwarding on %u port pair(s) with %u worker(s); "
@@ -237,10 +246,6 @@ main(int argc, char **argv)
 			WF_PORT_NONE)) / 2, wf.nb_workers,
 		rte_eal_get_runtime_dir());
 
-	if (wf.opt.cmd_file != NULL && run_cmd_file(wf.opt.cmd_file) != 0) {
-		status = WF_EXIT_USAGE;
-		goto out_workers;
-	}
 	if (wf.opt.interactive && wf_console_open() != 0) {
 		status = EXIT_FAILURE;
 		goto out_workers;

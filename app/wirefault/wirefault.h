@@ -72,7 +72,7 @@ struct wf_worker {
 	unsigned int index;            /* into wf.stats */
 	unsigned int nb_tasks;
 	struct wf_task task[WF_MAX_TASKS];
-	uint32_t paused;               /* atomic: worker saw forwarding off */
+	uint32_t seen_epoch;           /* atomic: last wf.fwd_epoch acted on */
 } __rte_cache_aligned;
 
 struct wf_app {
@@ -87,6 +87,7 @@ struct wf_app {
 	bool launched;
 	uint32_t ready;                /* atomic: ports up, telemetry may read */
 	uint32_t forwarding;           /* atomic: workers move packets */
+	uint32_t fwd_epoch;            /* atomic: bumped on each start/stop */
 	uint32_t quit;                 /* atomic: workers leave their loop */
 };
 

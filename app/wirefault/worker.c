@@ -58,19 +58,26 @@ wf_workers_assign(void)
 				wf.worker[slot].lcore_id);
 }
 
-/* Turn forwarding on or off; on "off", wait until every worker paused. */
+/*
+ * Turn forwarding on or off. On "off", wait until every worker has begun
+ * a loop iteration under the new epoch: from then on none forwards, so
+ * the counters read after "stop" are final.
+ */
 void
 wf_forwarding_set(bool on)
 {
 	uint64_t deadline;
+	uint32_t epoch;
 	unsigned int i;
 
-	__atomic_store_n(&wf.forwarding, on ? 1 : 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&wf.forwarding, on ? 1 : 0, __ATOMIC_RELAXED);
+	epoch = __atomic_add_fetch(&wf.fwd_epoch, 1, __ATOMIC_RELEASE);
 	if (on || !wf.launched)
 		return;
 	deadline = rte_get_timer_cycles() + rte_get_timer_hz();
 	for (i = 0; i < wf.nb_workers; i++)
-		while (!__atomic_load_n(&wf.worker[i].paused, __ATOMIC_ACQUIRE) &&
+		while (__atomic_load_n(&wf.worker[i].seen_epoch,
+				__ATOMIC_ACQUIRE) != epoch &&
 				rte_get_timer_cycles() < deadline)
 			rte_delay_us_sleep(100);
 }
@@ -106,18 +113,21 @@ wf_worker_main(void *arg)
 	WF_LOG(INFO, "worker on lcore %u polls %u queue(s)\n", w->lcore_id,
 		w->nb_tasks);
 	while (!__atomic_load_n(&wf.quit, __ATOMIC_ACQUIRE)) {
+		/* epoch first: seeing a new epoch means seeing its state */
+		uint32_t epoch = __atomic_load_n(&wf.fwd_epoch, __ATOMIC_ACQUIRE);
+
 		wf_stat_add(&st->loops, 1);
 		if (unlikely(!__atomic_load_n(&wf.forwarding,
-				__ATOMIC_ACQUIRE))) {
-			__atomic_store_n(&w->paused, 1, __ATOMIC_RELEASE);
+				__ATOMIC_RELAXED))) {
+			__atomic_store_n(&w->seen_epoch, epoch, __ATOMIC_RELEASE);
 			rte_delay_us_sleep(1000);
 			continue;
 		}
-		if (unlikely(w->paused))
-			__atomic_store_n(&w->paused, 0, __ATOMIC_RELAXED);
 		got = 0;
 		for (i = 0; i < w->nb_tasks; i++)
 			got += worker_forward(&w->task[i], st);
+		if (unlikely(w->seen_epoch != epoch))
+			__atomic_store_n(&w->seen_epoch, epoch, __ATOMIC_RELEASE);
 		if (got != 0 || idle_us == 0) {
 			idle = 0;
 			continue;
@@ -134,6 +144,5 @@ wf_worker_main(void *arg)
 			rte_pause();
 		}
 	}
-	__atomic_store_n(&w->paused, 1, __ATOMIC_RELEASE);
 	return 0;
 }

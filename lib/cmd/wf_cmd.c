@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wf_cmd.h"
@@ -126,10 +127,26 @@ explain_unknown(const struct wf_cmd *table, unsigned int nb_cmds,
 		wf_reply_printf(r, "%s%s", j > 0 ? " " : "", argv[j]);
 	wf_reply_printf(r, "' is followed by one of:");
 	for (i = 0; i < nb_cmds; i++) {
+		unsigned int k;
+
 		if (cmd_match(&table[i], argc, argv) != matched ||
 				cmd_nb_words(table[i].words) <= matched)
 			continue;
 		w = cmd_word(table[i].words, matched, &len);
+		/* list each next word once, at its first command */
+		for (k = 0; k < i; k++) {
+			const char *wk;
+			size_t lk;
+
+			if (cmd_match(&table[k], argc, argv) != matched ||
+					cmd_nb_words(table[k].words) <= matched)
+				continue;
+			wk = cmd_word(table[k].words, matched, &lk);
+			if (lk == len && strncmp(wk, w, len) == 0)
+				break;
+		}
+		if (k < i)
+			continue;
 		wf_reply_printf(r, "%s %.*s", listed++ ? "," : "", (int)len, w);
 	}
 	wf_reply_printf(r, "\n");
@@ -189,6 +206,8 @@ wf_cmd_candidates(const struct wf_cmd *table, unsigned int nb_cmds,
 {
 	char copy[WF_CMD_LINE_MAX + 1];
 	char *argv[WF_CMD_WORDS_MAX];
+	const char **seen;
+	size_t *seen_len;
 	const char *cur, *w;
 	char *save = NULL, *p;
 	unsigned int i, k, nb = 0;
@@ -198,6 +217,14 @@ wf_cmd_candidates(const struct wf_cmd *table, unsigned int nb_cmds,
 	*prefix_len = 0;
 	if (strlen(line) > WF_CMD_LINE_MAX)
 		return 0;
+	/* at most one distinct word per command */
+	seen = calloc(nb_cmds + 1, sizeof(*seen));
+	seen_len = calloc(nb_cmds + 1, sizeof(*seen_len));
+	if (seen == NULL || seen_len == NULL) {
+		free(seen);
+		free(seen_len);
+		return 0;
+	}
 	/* the word being typed starts after the last blank */
 	cur = line + strlen(line);
 	while (cur > line && cur[-1] != ' ' && cur[-1] != '\t')
@@ -216,17 +243,22 @@ wf_cmd_candidates(const struct wf_cmd *table, unsigned int nb_cmds,
 		w = cmd_word(table[i].words, argc, &len);
 		if (len < *prefix_len || strncmp(w, cur, *prefix_len) != 0)
 			continue;
-		for (k = 0; k < nb && k < max; k++)
-			if (cand_len[k] == len && strncmp(cand[k], w, len) == 0)
+		/* count each distinct word once, stored or not */
+		for (k = 0; k < nb; k++)
+			if (seen_len[k] == len && strncmp(seen[k], w, len) == 0)
 				break;
 		if (k < nb)
 			continue;
+		seen[nb] = w;
+		seen_len[nb] = len;
 		if (nb < max) {
 			cand[nb] = w;
 			cand_len[nb] = len;
 		}
 		nb++;
 	}
+	free(seen);
+	free(seen_len);
 	return nb;
 }
 
@@ -238,10 +270,12 @@ wf_cmd_help(const struct wf_cmd *table, unsigned int nb_cmds,
 	int width;
 
 	for (i = 0; i < nb_cmds; i++) {
-		width = (int)strlen(table[i].words) + 1 +
-			(int)strlen(table[i].synopsis);
-		wf_reply_printf(r, "  %s %s%*s %s\n", table[i].words,
-				table[i].synopsis, width < 30 ? 30 - width : 0,
-				"", table[i].help);
+		const char *syn = table[i].synopsis != NULL ?
+			table[i].synopsis : "";
+
+		width = (int)strlen(table[i].words) + 1 + (int)strlen(syn);
+		wf_reply_printf(r, "  %s %s%*s %s\n", table[i].words, syn,
+				width < 30 ? 30 - width : 0, "",
+				table[i].help != NULL ? table[i].help : "");
 	}
 }

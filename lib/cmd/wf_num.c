@@ -64,7 +64,8 @@ wf_num_double(const char *s, double min, double max, double *out)
 	v = strtod(s, &end);
 	if (*end != '\0')
 		return -EINVAL;
-	if (errno == ERANGE || v < min || v > max)
+	/* strtod flags underflow with ERANGE too: a tiny value is no error */
+	if ((errno == ERANGE && v >= 1.0) || v < min || v > max)
 		return -ERANGE;
 	*out = v;
 	return 0;

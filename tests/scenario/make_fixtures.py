@@ -151,15 +151,17 @@ class Case:
 
 def cases() -> list[Case]:
     req = b"GET / HTTP/1.1\r\nHost: 198.18.0.2\r\n\r\n"
+    n = len(req)
     client = [c2s(0x02, 1000, 0),                       # SYN
               c2s(0x10, 1001, 5001),                    # ACK
               c2s(0x18, 1001, 5001, req),               # PSH ACK + request
-              c2s(0x10, 1001 + len(req), 5101),         # ACK of the reply
-              c2s(0x11, 1001 + len(req), 5102)]         # FIN ACK
+              c2s(0x10, 1001 + n, 5101),                # ACK of the reply
+              c2s(0x11, 1001 + n, 5101),                # FIN ACK
+              c2s(0x10, 1002 + n, 5102)]                # ACK of server FIN
     server = [s2c(0x12, 5000, 1001),                    # SYN ACK
-              s2c(0x18, 5001, 1001 + len(req), b"x" * 100),
-              s2c(0x11, 5101, 1001 + len(req)),         # FIN ACK
-              s2c(0x10, 5102, 1002 + len(req))]         # last ACK
+              s2c(0x10, 5001, 1001 + n),                # ACK of request
+              s2c(0x18, 5001, 1001 + n, b"x" * 100),    # reply
+              s2c(0x11, 5101, 1002 + n)]                # FIN ACK
 
     arp = eth(b"\xff" * 6, CMAC, 0x0806, struct.pack(
         "!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, CMAC, C4, bytes(6), S4))
@@ -169,9 +171,9 @@ def cases() -> list[Case]:
                  ipv6(C6, S6, 6, tcp(C6, S6, 40001, 80, 2, 7, 0x18,
                                      b"hello over IPv6\n")))
     v4udp = eth(SMAC, CMAC, 0x0800,
-                ipv4(C4, S4, 17, udp(C4, S4, 5353, 53, b"abcd")))
+                ipv4(C4, S4, 17, udp(C4, S4, 40003, 9, b"abcd")))
     v6udp = eth(SMAC, CMAC, 0x86DD,
-                ipv6(C6, S6, 17, udp(C6, S6, 5353, 53, b"query")))
+                ipv6(C6, S6, 17, udp(C6, S6, 40003, 9, b"query")))
     vlan = eth(SMAC, CMAC, 0x8100, struct.pack("!HH", 100, 0x0800)
                + ipv4(C4, S4, 6, tcp(C4, S4, 40002, 80, 7, 0, 0x02)))
     full = c2s(0x10, 2001, 5001, bytes(range(256)) * 5 + bytes(1460 - 1280))
@@ -181,7 +183,7 @@ def cases() -> list[Case]:
     bad_ihl = bytearray(c2s(0x02, 9, 0))
     bad_ihl[14] = 0x44                                  # IHL 4
     trailer = c2s(0x10, 1, 1) + b"\xde\xad\xbe\xef"     # past IP length
-    stub = CMAC + SMAC + b"\x08\x00" + b"\x45\x00"      # 16-byte frame
+    stub = SMAC + CMAC + b"\x08\x00" + b"\x45\x00"      # 16-byte frame
     mixed = wellformed + [bytes(bad_ihl), trailer, stub]
 
     return [
