@@ -2,13 +2,9 @@
 # Copyright(c) 2026 The wirefault authors
 """Real kernel TCP through wirefault in the lab: bytes, connections, counters."""
 
-import hashlib
-import tempfile
 import time
 
-import pytest
 
-from wirefault import Lab
 
 SEQUENTIAL_CONNECTIONS = """
 import socket, sys
@@ -29,24 +25,18 @@ print(ok)
 """
 
 
-def _download(lab: Lab, url: str) -> str:
-    with tempfile.NamedTemporaryFile() as f:
-        r = lab.in_client("curl", "-sS", "--fail", "--max-time", "120",
-                          "-o", f.name, url)
-        assert r.returncode == 0, r.stderr
-        return hashlib.sha256(open(f.name, "rb").read()).hexdigest()
 
 
 def test_download_20mb_ipv4_byte_exact(lab):
     """Steps: curl 20 MB over IPv4 through wirefault.
     Verifies: the sha256 of what arrived equals the server's file."""
-    assert _download(lab, "http://198.18.0.2/20M.bin") == lab.www_sha256("20M.bin")
+    assert lab.download_sha256("http://198.18.0.2/20M.bin") == lab.www_sha256("20M.bin")
 
 
 def test_download_20mb_ipv6_byte_exact(lab):
     """Steps: curl 20 MB over IPv6 through wirefault.
     Verifies: the sha256 of what arrived equals the server's file."""
-    assert (_download(lab, "http://[2001:2::2]/20M.bin")
+    assert (lab.download_sha256("http://[2001:2::2]/20M.bin")
             == lab.www_sha256("20M.bin"))
 
 
@@ -95,7 +85,7 @@ def test_mempool_back_to_baseline(lab):
     """Steps: note the pool's in-use count, run a 20 MB download, wait.
     Verifies: in-use returns to the baseline: no mbuf leaked."""
     base = lab.mempool_in_use()
-    _download(lab, "http://198.18.0.2/20M.bin")
+    lab.download_sha256("http://198.18.0.2/20M.bin")
     deadline = time.monotonic() + 10
     while lab.mempool_in_use() != base and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -2,9 +2,7 @@
 # Copyright(c) 2026 The wirefault authors
 """The lab's variants: net_af_xdp, a mirror port, and cleaning up after itself."""
 
-import hashlib
 import subprocess
-import tempfile
 
 import pytest
 
@@ -18,12 +16,6 @@ def need_netns(built):
         pytest.skip("needs root and network namespaces")
 
 
-def _sha256_download(lab: Lab, url: str) -> str:
-    with tempfile.NamedTemporaryFile() as f:
-        r = lab.in_client("curl", "-sS", "--fail", "--max-time", "120",
-                          "-o", f.name, url)
-        assert r.returncode == 0, r.stderr
-        return hashlib.sha256(open(f.name, "rb").read()).hexdigest()
 
 
 def test_xdp_download_byte_exact(need_netns):
@@ -33,8 +25,8 @@ def test_xdp_download_byte_exact(need_netns):
     lab = Lab(xdp=True)
     try:
         want = lab.www_sha256("20M.bin")
-        assert _sha256_download(lab, "http://198.18.0.2/20M.bin") == want
-        assert _sha256_download(lab, "http://[2001:2::2]/20M.bin") == want
+        assert lab.download_sha256("http://198.18.0.2/20M.bin") == want
+        assert lab.download_sha256("http://[2001:2::2]/20M.bin") == want
         ports = lab.telemetry("/wirefault/ports")
         assert ports["port0"]["name"].startswith("net_af_xdp")
     finally:
@@ -57,7 +49,7 @@ def test_mirror_topology(need_netns):
         ports = mirror.telemetry("/wirefault/ports")
         assert ports["port2"]["role"] == "mirror"
         assert ports["port2"]["peer"] == -1
-        assert (_sha256_download(mirror, "http://198.18.0.2/1M.bin")
+        assert (mirror.download_sha256("http://198.18.0.2/1M.bin")
                 == mirror.www_sha256("1M.bin"))
     finally:
         assert mirror.stop() == 0

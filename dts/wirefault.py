@@ -10,12 +10,14 @@ namespace made is removed, also when a test fails.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -263,6 +265,14 @@ class Lab(Appliance):
         m = re.search(r"^lab ready: .* www=(\S+)", self.process.output, re.M)
         sums = Path(m.group(1), "SHA256SUMS").read_text()
         return dict(reversed(line.split()) for line in sums.splitlines())[fname]
+
+    def download_sha256(self, url: str) -> str:
+        """curl @url in the client namespace; the sha256 of what arrived."""
+        with tempfile.NamedTemporaryFile() as f:
+            r = self.in_client("curl", "-sS", "--fail", "--max-time", "120",
+                               "-o", f.name, url)
+            assert r.returncode == 0, r.stderr
+            return hashlib.sha256(open(f.name, "rb").read()).hexdigest()
 
     def in_client(self, *argv: str, timeout: float = 120
                   ) -> subprocess.CompletedProcess:
