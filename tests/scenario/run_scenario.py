@@ -30,9 +30,8 @@ status 0 required), and then checks:
   - the NIC counters: port P's opackets = the frames in its output pcap;
   - every line of expected_counters.
 
-Note: wirefault runs the -f file after its workers have started
-forwarding, so a packet may pass before a command takes effect; until it
-changes, scenarios must not depend on commands to shape their traffic.
+wirefault runs the -f file before its workers start, so the commands
+hold from the first packet.
 
 Only the standard library is used. The runner kills only the wirefault
 it started (by PID) and removes its own temporary files and runtime
