@@ -178,6 +178,38 @@ port_counters(uint16_t pid, struct wf_port_counters *out)
 	wf_stats_diff(&now, &wf.stats_base[pid], out);
 }
 
+/*
+ * What the packet checks and the tracker saw, outside the accounting:
+ * every non-zero informational counter, one per line.
+ */
+static void
+show_stats_seen(struct wf_reply *r)
+{
+	struct wf_port_counters pc;
+	bool title = false;
+	uint16_t pid;
+	unsigned int i;
+
+	RTE_ETH_FOREACH_DEV(pid) {
+		const struct wf_port *p = &wf.port[pid];
+
+		if (p->is_mirror)
+			continue;
+		port_counters(pid, &pc);
+		for (i = 0; i < WF_PS_MAX; i++) {
+			if (wf_port_stat_desc[i].kind != WF_STAT_INFO ||
+					pc.c[i] == 0)
+				continue;
+			if (!title)
+				wf_reply_printf(r, "seen (not in the accounting):\n");
+			title = true;
+			wf_reply_printf(r, "  %2u->%-2u %-26s %14" PRIu64 "  %s\n",
+					pid, p->peer, wf_port_stat_desc[i].name,
+					pc.c[i], wf_port_stat_desc[i].desc);
+		}
+	}
+}
+
 static void
 show_stats(struct wf_reply *r)
 {
@@ -196,7 +228,9 @@ show_stats(struct wf_reply *r)
 		wf_reply_printf(r, "pair %u<->%u %*s%14s", pid, p->peer,
 				pid < 10 && p->peer < 10 ? 2 : 0, "", "drops");
 		for (i = 0; i < WF_PS_MAX; i++)
-			wf_reply_printf(r, " %14s", wf_port_stat_desc[i].name);
+			if (wf_port_stat_desc[i].kind != WF_STAT_INFO)
+				wf_reply_printf(r, " %14s",
+						wf_port_stat_desc[i].name);
 		wf_reply_printf(r, "\n");
 		dir[0] = pid;
 		dir[1] = p->peer;
@@ -207,10 +241,12 @@ show_stats(struct wf_reply *r)
 					wf_stats_balanced(&pc) ? "  " : " !",
 					wf_stats_drops(&pc));
 			for (i = 0; i < WF_PS_MAX; i++)
-				wf_reply_printf(r, " %14" PRIu64, pc.c[i]);
+				if (wf_port_stat_desc[i].kind != WF_STAT_INFO)
+					wf_reply_printf(r, " %14" PRIu64, pc.c[i]);
 			wf_reply_printf(r, "\n");
 		}
 	}
+	show_stats_seen(r);
 }
 
 static int
@@ -256,6 +292,52 @@ cmd_quit(int argc __rte_unused, char **argv __rte_unused,
 	return 0;
 }
 
+static int
+cmd_show_tcp_states(int argc __rte_unused, char **argv __rte_unused,
+		struct wf_reply *r, void *ctx __rte_unused)
+{
+	wf_cmd_show_tcp_states(r);
+	return 0;
+}
+
+static int
+cmd_show_flows(int argc, char **argv, struct wf_reply *r,
+		void *ctx __rte_unused)
+{
+	return wf_cmd_show_flows(argc, argv, r);
+}
+
+/*
+ * "set malformed X", "set pickup X", "set timeout S N": the word after
+ * "set" is the setting, so hand it over with its values.
+ */
+static int
+cmd_set(int argc, char **argv, struct wf_reply *r, void *ctx __rte_unused)
+{
+	return wf_cmd_set(argc + 1, argv - 1, r);
+}
+
+static int
+cmd_show_settings(int argc __rte_unused, char **argv __rte_unused,
+		struct wf_reply *r, void *ctx __rte_unused)
+{
+	unsigned int s;
+
+	wf_reply_printf(r, "malformed packets   %s\n",
+			__atomic_load_n(&wf.malformed_drop, __ATOMIC_RELAXED) ?
+			"drop" : "pass");
+	wf_reply_printf(r, "mid-stream pickup   %s\n",
+			__atomic_load_n(&wf.pickup_loose, __ATOMIC_RELAXED) ?
+			"loose" : "strict");
+	wf_reply_printf(r, "flow table          %u flows, %" PRIu64 " bytes\n",
+			wf_flow_capacity(wf.flows),
+			wf_flow_table_memory(wf.flows));
+	for (s = WF_TCP_NONE + 1; s < WF_TCP_STATE_MAX; s++)
+		wf_reply_printf(r, "timeout %-11s %u s\n", wf_tcp_state_name(s),
+				wf.opt.timeout_s[s]);
+	return 0;
+}
+
 static const struct wf_cmd commands[] = {
 	{ "start", "", "start forwarding", 0, 0, cmd_start },
 	{ "stop", "", "stop forwarding and show the statistics",
@@ -270,6 +352,22 @@ static const struct wf_cmd commands[] = {
 		0, 0, cmd_show_stats },
 	{ "clear stats", "", "restart the 'show stats' counters from zero",
 		0, 0, cmd_clear_stats },
+	{ "show tcp states", "",
+		"connections per TCP state, and the queue-overflow symptoms",
+		0, 0, cmd_show_tcp_states },
+	{ "show flows", "[N] [sort busiest|newest] [state S] [addr IP] [port P]",
+		"the N (20) newest or busiest connections matching the filters",
+		0, 9, cmd_show_flows },
+	{ "set malformed", "pass|drop",
+		"forward malformed IP/TCP untouched, or drop it (counted)",
+		1, 1, cmd_set },
+	{ "set pickup", "loose|strict",
+		"track connections first seen mid-stream, or only from a SYN",
+		1, 1, cmd_set },
+	{ "set timeout", "STATE SECONDS",
+		"idle timeout of connections in a TCP state", 2, 2, cmd_set },
+	{ "show settings", "", "tracking settings and table size",
+		0, 0, cmd_show_settings },
 	{ "help", "", "this list", 0, 0, cmd_help },
 	{ "quit", "", "stop, print final statistics and exit", 0, 0, cmd_quit },
 };

@@ -144,6 +144,7 @@ control_loop(void)
 			wf_console_input();
 		wf_ctlsock_handle(&fds[first_sock], nb - first_sock);
 		wf_stats_period_tick();
+		wf_flows_tick();
 	}
 }
 
@@ -217,7 +218,8 @@ main(int argc, char **argv)
 	/* a control client that hangs up must not kill the appliance */
 	signal(SIGPIPE, SIG_IGN);
 
-	if (workers_init() != 0 || wf_ports_init() != 0) {
+	if (workers_init() != 0 || wf_flows_init() != 0 ||
+			wf_ports_init() != 0) {
 		status = WF_EXIT_USAGE;
 		goto out_ports;
 	}

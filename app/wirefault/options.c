@@ -23,6 +23,12 @@ wf_options_usage(const char *prog)
 		"  -f FILE                run the commands in FILE at start-up\n"
 		"  --mirror-port P        port P only transmits mirror copies\n"
 		"  --flows N              flow table capacity (default 65536)\n"
+		"  --malformed pass|drop  malformed IP/TCP: forward untouched (default)\n"
+		"                         or drop, counted per reason either way\n"
+		"  --pickup loose|strict  track connections first seen mid-stream\n"
+		"                         (loose, default) or only from their SYN\n"
+		"  --timeout STATE=S      idle timeout of a TCP state in seconds,\n"
+		"                         e.g. --timeout TIME_WAIT=30 (repeatable)\n"
 		"  --stats-period S       print port statistics every S seconds\n"
 		"  --queues N             RX/TX queue pairs per port (default: one\n"
 		"                         per worker sharing the port pair)\n"
@@ -44,6 +50,9 @@ enum {
 	OPT_MBUFS,
 	OPT_MBUF_SIZE,
 	OPT_IDLE_SLEEP,
+	OPT_MALFORMED,
+	OPT_PICKUP,
+	OPT_TIMEOUT,
 };
 
 static const struct option long_options[] = {
@@ -56,6 +65,9 @@ static const struct option long_options[] = {
 	{ "mbufs", required_argument, NULL, OPT_MBUFS },
 	{ "mbuf-size", required_argument, NULL, OPT_MBUF_SIZE },
 	{ "idle-sleep", required_argument, NULL, OPT_IDLE_SLEEP },
+	{ "malformed", required_argument, NULL, OPT_MALFORMED },
+	{ "pickup", required_argument, NULL, OPT_PICKUP },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -85,6 +97,8 @@ wf_options_parse(int argc, char **argv, struct wf_options *opt)
 	memset(opt, 0, sizeof(*opt));
 	opt->mirror_port = WF_PORT_NONE;
 	opt->flows = 65536;
+	opt->pickup_loose = true;
+	wf_flow_timeouts_default(opt->timeout_s);
 	opt->nb_rxd = 1024;
 	opt->nb_txd = 1024;
 	opt->mbuf_size = RTE_MBUF_DEFAULT_BUF_SIZE;
@@ -109,7 +123,7 @@ wf_options_parse(int argc, char **argv, struct wf_options *opt)
 			opt->mirror_port = (uint16_t)v;
 			break;
 		case OPT_FLOWS:
-			if (opt_num("flows", optarg, 1, 1u << 26, &v) < 0)
+			if (opt_num("flows", optarg, 64, 1u << 26, &v) < 0)
 				return -EINVAL;
 			opt->flows = v;
 			break;
@@ -149,6 +163,42 @@ wf_options_parse(int argc, char **argv, struct wf_options *opt)
 				return -EINVAL;
 			opt->idle_sleep_us = (uint32_t)v;
 			break;
+		case OPT_MALFORMED:
+			if (strcmp(optarg, "pass") != 0 &&
+					strcmp(optarg, "drop") != 0) {
+				fprintf(stderr, "wirefault: --malformed: '%s' is "
+					"neither pass nor drop\n", optarg);
+				return -EINVAL;
+			}
+			opt->malformed_drop = strcmp(optarg, "drop") == 0;
+			break;
+		case OPT_PICKUP:
+			if (strcmp(optarg, "loose") != 0 &&
+					strcmp(optarg, "strict") != 0) {
+				fprintf(stderr, "wirefault: --pickup: '%s' is "
+					"neither loose nor strict\n", optarg);
+				return -EINVAL;
+			}
+			opt->pickup_loose = strcmp(optarg, "loose") == 0;
+			break;
+		case OPT_TIMEOUT: {
+			char state[32], err[128];
+			const char *eq = strchr(optarg, '=');
+
+			if (eq == NULL || (size_t)(eq - optarg) >= sizeof(state)) {
+				fprintf(stderr, "wirefault: --timeout: '%s' is not "
+					"STATE=SECONDS\n", optarg);
+				return -EINVAL;
+			}
+			memcpy(state, optarg, eq - optarg);
+			state[eq - optarg] = '\0';
+			if (wf_flow_timeout_parse(state, eq + 1, opt->timeout_s,
+					err, sizeof(err)) != 0) {
+				fprintf(stderr, "wirefault: --timeout: %s\n", err);
+				return -EINVAL;
+			}
+			break;
+		}
 		case ':':
 			fprintf(stderr, "wirefault: option '%s' needs a value\n",
 				argv[optind - 1]);

@@ -208,6 +208,23 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 	return 0;
 }
 
+static int
+tel_tcp_states(const char *cmd __rte_unused, const char *params,
+		struct rte_tel_data *d)
+{
+	TEL_CHECK(no_params(params));
+	return wf_tel_tcp_states(d);
+}
+
+static int
+tel_flows(const char *cmd __rte_unused, const char *params,
+		struct rte_tel_data *d)
+{
+	if (!__atomic_load_n(&wf.ready, __ATOMIC_ACQUIRE))
+		return -EAGAIN;
+	return wf_tel_flows(params, d);
+}
+
 int
 wf_telemetry_register(void)
 {
@@ -219,5 +236,11 @@ wf_telemetry_register(void)
 		"No parameters"));
 	TEL_CHECK(rte_telemetry_register_cmd("/wirefault/mempool", tel_mempool,
 		"Packet pools: size, in_use, available. No parameters"));
+	TEL_CHECK(rte_telemetry_register_cmd("/wirefault/tcp_states",
+		tel_tcp_states, "Connections per TCP state, table size, "
+		"syn_unanswered, synack_retrans_after_data. No parameters"));
+	TEL_CHECK(rte_telemetry_register_cmd("/wirefault/flows", tel_flows,
+		"Tracked connections in table order. Parameters: START[,COUNT] "
+		"(COUNT 1-32, default 16); 'next' is the START of the next page"));
 	return 0;
 }

@@ -22,8 +22,10 @@
 
 #include <poll.h>
 
+#include "wf_flow.h"
 #include "wf_reply.h"
 #include "wf_stats.h"
+#include "wf_tcp.h"
 
 extern int wf_logtype_app;
 #define WF_LOG(level, ...) \
@@ -39,7 +41,10 @@ struct wf_options {
 	bool interactive;              /* -i */
 	const char *cmd_file;          /* -f FILE */
 	uint16_t mirror_port;          /* --mirror-port, WF_PORT_NONE if unset */
-	uint64_t flows;                /* --flows (table capacity, later issues) */
+	uint64_t flows;                /* --flows: flow table capacity */
+	bool malformed_drop;           /* --malformed drop */
+	bool pickup_loose;             /* --pickup loose (default) */
+	uint32_t timeout_s[WF_TCP_STATE_MAX]; /* --timeout STATE=S */
 	uint64_t stats_period;         /* --stats-period SECONDS, 0 = off */
 	uint16_t nb_queues;            /* --queues, 0 = derived from workers */
 	uint16_t nb_rxd, nb_txd;       /* --rxd, --txd */
@@ -89,6 +94,16 @@ struct wf_app {
 	uint32_t forwarding;           /* atomic: workers move packets */
 	uint32_t fwd_epoch;            /* atomic: bumped on each start/stop */
 	uint32_t quit;                 /* atomic: workers leave their loop */
+	/* connection tracking */
+	struct wf_flow_table *flows;
+	struct rte_rcu_qsbr *qsv;      /* workers report quiescent per loop */
+	struct wf_flow_timeouts timeouts; /* atomic per field: "set timeout" */
+	uint32_t malformed_drop;       /* atomic: "set malformed" */
+	uint32_t pickup_loose;         /* atomic: "set pickup" */
+	uint64_t tsc_hz;
+	uint64_t tsc_per_us;           /* at least 1 */
+	uint64_t tsc0;                 /* TSC at start-up ... */
+	uint64_t unix0_us;             /* ... and the wall clock then */
 };
 
 extern struct wf_app wf;
@@ -106,6 +121,20 @@ const char *wf_port_role(uint16_t port_id);
 int wf_worker_main(void *arg);
 void wf_workers_assign(void);
 void wf_forwarding_set(bool on);
+
+/* flows.c */
+void wf_flow_timeouts_default(uint32_t timeout_s[WF_TCP_STATE_MAX]);
+int wf_flow_timeout_parse(const char *state, const char *seconds,
+		uint32_t timeout_s[WF_TCP_STATE_MAX], char *err, size_t err_len);
+int wf_flows_init(void);
+void wf_flows_tick(void);
+int wf_flows_thread_register(unsigned int worker_index);
+void wf_cmd_show_tcp_states(struct wf_reply *r);
+int wf_cmd_show_flows(int argc, char **argv, struct wf_reply *r);
+int wf_cmd_set(int argc, char **argv, struct wf_reply *r);
+struct rte_tel_data;
+int wf_tel_tcp_states(struct rte_tel_data *d);
+int wf_tel_flows(const char *params, struct rte_tel_data *d);
 
 /* commands.c */
 int wf_command(const char *line, struct wf_reply *r);

@@ -19,17 +19,46 @@
 #include <rte_common.h>
 #include <rte_config.h>
 
-/** Every counter kept per ingress port: X(name, kind, description). */
+#include "wf_pkt.h"
+
+/**
+ * Every counter kept per ingress port: X(name, kind, description). The
+ * accounting counters come first, then one per packet-check reason of
+ * wf_pkt.h, then the flow and TCP tracking counters.
+ */
 #define WF_PORT_STATS(X) \
-	X(rx,      WF_STAT_RX,   "packets received on the port") \
-	X(tx,      WF_STAT_TX,   "packets sent on out of the peer port") \
-	X(tx_full, WF_STAT_DROP, "dropped: the peer port's TX queue refused them")
+	X(rx,        WF_STAT_RX,   "packets received on the port") \
+	X(tx,        WF_STAT_TX,   "packets sent on out of the peer port") \
+	X(tx_full,   WF_STAT_DROP, "dropped: the peer port's TX queue refused them") \
+	X(malformed, WF_STAT_DROP, "dropped: malformed (with --malformed drop) or a tiny fragment") \
+	WF_PKT_REASONS(WF_X_PKT_AS_STAT, X) \
+	WF_TRACK_STATS(X)
+
+/* A packet-check reason of wf_pkt.h as an informational counter. */
+#define WF_X_PKT_AS_STAT(name, X, err, desc) X(name, WF_STAT_INFO, desc)
+
+/** Flow-table and TCP-tracking counters (informational). */
+#define WF_TRACK_STATS(X) \
+	X(l4_untracked,      WF_STAT_INFO, "valid UDP or ICMP: forwarded, not tracked") \
+	X(flow_new,          WF_STAT_INFO, "connections added to the flow table") \
+	X(flow_table_full,   WF_STAT_INFO, "new connection not tracked: table full") \
+	X(flow_insert_clash, WF_STAT_INFO, "another worker added the same connection first") \
+	X(tcp_pickup,        WF_STAT_INFO, "connection picked up mid-stream (loose pickup)") \
+	X(tcp_no_flow,       WF_STAT_INFO, "SYN-ACK, FIN, RST (or strict mid-stream) of no known connection: not tracked") \
+	X(tcp_bad_flags,     WF_STAT_INFO, "flag combination outside the allow-list: never tracked") \
+	X(tcp_rst_invalid,   WF_STAT_INFO, "RST out of window: ignored") \
+	X(tcp_rst_inexact,   WF_STAT_INFO, "RST in window but not exact: ignored (challenge ACK)") \
+	X(tcp_reopen,        WF_STAT_INFO, "SYN reopened a closed or TIME_WAIT connection") \
+	X(tcp_retrans,       WF_STAT_INFO, "segments repeating sequence space already sent") \
+	X(syn_unanswered,    WF_STAT_INFO, "SYN retransmitted with no SYN-ACK seen (SYN queue full, listener gone)") \
+	X(synack_retrans_after_data, WF_STAT_INFO, "SYN-ACK retransmitted after client data (accept queue full)")
 
 /** How a counter enters the accounting rx = tx + sum(drops). */
 enum wf_stat_kind {
 	WF_STAT_RX,
 	WF_STAT_TX,
 	WF_STAT_DROP,
+	WF_STAT_INFO,  /**< outside the accounting: what was seen */
 };
 
 enum wf_port_stat {

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The wirefault authors
+ */
+
+#ifndef WF_PKT_MBUF_H
+#define WF_PKT_MBUF_H
+
+/**
+ * @file
+ * The mbuf adapter of the parser: hands wf_pkt_parse() the frame's first
+ * bytes. When the first segment holds fewer than WF_PKT_HDR_MAX bytes of
+ * a longer frame (headers split across segments), they are gathered into
+ * the caller's buffer with rte_pktmbuf_read, so the parser always reads
+ * one contiguous, bounded buffer.
+ */
+
+#include <rte_mbuf.h>
+
+#include "wf_pkt.h"
+
+static inline enum wf_pkt_verdict
+wf_pkt_parse_mbuf(const struct rte_mbuf *m, uint8_t copy[WF_PKT_HDR_MAX],
+		unsigned int flags, struct wf_pkt *out)
+{
+	uint32_t want = RTE_MIN(m->pkt_len, (uint32_t)WF_PKT_HDR_MAX);
+	const uint8_t *buf;
+	uint32_t len;
+
+	if (likely(m->data_len >= want)) {
+		buf = rte_pktmbuf_mtod(m, const uint8_t *);
+		/* a segment claiming more than the frame is not trusted */
+		len = RTE_MIN((uint32_t)m->data_len, m->pkt_len);
+	} else {
+		buf = rte_pktmbuf_read(m, 0, want, copy);
+		len = buf != NULL ? want : 0;
+		if (buf == NULL)
+			buf = copy;
+	}
+	return wf_pkt_parse(buf, len, m->pkt_len, flags, out);
+}
+
+#endif /* WF_PKT_MBUF_H */
