@@ -37,6 +37,7 @@ struct wf_flow_table {
 	uint32_t capacity;
 	uint32_t nb_pos;             /* positions rte_hash can hand out */
 	uint32_t age_cursor;         /* control lcore: next position to age */
+	uint32_t live;               /* atomic: entries a lookup can find */
 	uint64_t memory;
 	struct wf_flow_table_stats stats;
 };
@@ -167,6 +168,13 @@ wf_flow_insert(struct wf_flow_table *t, const struct wf_flow_key *key,
 	int32_t pos;
 
 	*existed = false;
+	/*
+	 * rte_hash would take more keys than asked (its per-lcore slot
+	 * caches add slack): hold the capacity ourselves. Racing workers
+	 * can overshoot by one each, never more.
+	 */
+	if (__atomic_load_n(&t->live, __ATOMIC_RELAXED) >= t->capacity)
+		return -ENOSPC;
 	pos = rte_hash_add_key(t->h, key);
 	if (pos < 0)
 		return pos;
@@ -176,6 +184,8 @@ wf_flow_insert(struct wf_flow_table *t, const struct wf_flow_key *key,
 	 */
 	if (__atomic_load_n(&t->entry[pos].in_use, __ATOMIC_ACQUIRE))
 		*existed = true;
+	else
+		__atomic_add_fetch(&t->live, 1, __ATOMIC_RELAXED);
 	return pos;
 }
 
@@ -200,6 +210,7 @@ wf_flow_delete(struct wf_flow_table *t, int32_t pos)
 	ret = rte_hash_del_key(t->h, key);
 	if (ret < 0)
 		return ret;
+	__atomic_sub_fetch(&t->live, 1, __ATOMIC_RELAXED);
 	if (rte_rcu_qsbr_dq_enqueue(t->dq, &slot) != 0) {
 		/* queue full even after reclaiming: wait for the workers */
 		rte_rcu_qsbr_synchronize(t->qsv, RTE_QSBR_THRID_INVALID);
@@ -276,6 +287,12 @@ wf_flow_reclaim(struct wf_flow_table *t)
 
 uint32_t
 wf_flow_count(const struct wf_flow_table *t)
+{
+	return __atomic_load_n(&t->live, __ATOMIC_RELAXED);
+}
+
+uint32_t
+wf_flow_slots_used(const struct wf_flow_table *t)
 {
 	int32_t n = rte_hash_count(t->h);
 

@@ -154,8 +154,10 @@ unsigned int wf_flow_reclaim(struct wf_flow_table *t);
 /** Delete the entry at @p pos now (control lcore only). */
 int wf_flow_delete(struct wf_flow_table *t, int32_t pos);
 
-/** Entries in the table, deleted-but-unreclaimed ones included. */
+/** Connections in the table (what lookups can find). */
 uint32_t wf_flow_count(const struct wf_flow_table *t);
+/** Hash slots in use: deleted entries count until their grace period ends. */
+uint32_t wf_flow_slots_used(const struct wf_flow_table *t);
 uint32_t wf_flow_capacity(const struct wf_flow_table *t);
 /** One past the highest position an entry can have. */
 uint32_t wf_flow_max_pos(const struct wf_flow_table *t);
