@@ -107,7 +107,12 @@ struct burst {
 	bool pickup_loose;
 };
 
-/* The per-port counter of a packet-check reason (same order, see wf_stats.h). */
+/* The packet-check counters follow wf_pkt.h's reasons, in order. */
+_Static_assert(WF_PS_l4_untracked - WF_PS_l2_too_short ==
+		WF_PKT_R_MAX - WF_PKT_R_l2_too_short,
+		"one counter per packet-check reason");
+
+/* The per-port counter of a packet-check reason. */
 static inline uint64_t *
 reason_counter(struct wf_port_counters *pc, unsigned int reason)
 {
