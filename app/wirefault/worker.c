@@ -281,6 +281,9 @@ worker_forward(const struct wf_task *t, struct wf_worker_stats *st,
 		if (i + 1 < nb_rx)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		v = wf_pkt_parse_mbuf(pkts[i], copy, WF_PKT_F_SYN_OPTS, p);
+		/* notes ride on any verdict: an odd fragment is still odd */
+		if (unlikely(p->notes != 0))
+			count_notes(pc, p->notes);
 		if (unlikely(v != WF_PKT_CLASSIFY)) {
 			wf_stat_add(reason_counter(pc, p->reason), 1);
 			if (v == WF_PKT_DROP || (malformed_drop &&
@@ -290,8 +293,6 @@ worker_forward(const struct wf_task *t, struct wf_worker_stats *st,
 				out[nb_out++] = pkts[i];
 			continue;
 		}
-		if (unlikely(p->notes != 0))
-			count_notes(pc, p->notes);
 		out[nb_out++] = pkts[i];
 		if (p->proto != IPPROTO_TCP) {
 			wf_stat_add(&pc->c[WF_PS_l4_untracked], 1);

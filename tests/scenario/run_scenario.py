@@ -18,20 +18,35 @@ A case is a folder tests/scenario/CASE/ holding:
                      "rx 5", "drops 0", "0->1 tx 5"; '#' starts a comment
 
 The runner starts build/app/wirefault on two net_pcap vdevs with a unique
---file-prefix, polls the /wirefault/stats telemetry until every port has
-received all its input and the counters stand still and balance, reads
-'show stats' through wirefault-ctl, stops wirefault with SIGTERM (exit
-status 0 required), and then checks:
+--file-prefix, with forwarding held ("stop" appended to the -f commands)
+until it has read the idle mempool baseline from /wirefault/mempool; then
+it sends "start" through wirefault-ctl, polls the /wirefault/stats
+telemetry until every port has received all its input and the counters
+stand still and balance, reads /wirefault/mempool again and 'show stats'
+through wirefault-ctl, stops wirefault with SIGTERM (exit status 0
+required), and then checks:
 
   - each output pcap equals its expected pcap: same number of frames and
     the same bytes, frame by frame (timestamps are ignored);
   - per direction, rx = tx + drops, in telemetry and in 'show stats',
     which must agree with each other;
   - the NIC counters: port P's opackets = the frames in its output pcap;
-  - every line of expected_counters.
+  - every line of expected_counters;
+  - mbuf accounting (HOSTILE.md b.0 I2), always: once the input is
+    drained, each pool's in_use is at most its idle baseline plus what
+    the per-lcore mempool caches can hold, LCORES x 1.5 x cache_size
+    (1.5 is DPDK's RTE_MEMPOOL_CACHE_FLUSHTHRESH_MULTIPLIER: a cache holds
+    up to that before it flushes; LCORES is the 2 of -l 0,1). The bound
+    is generous: rte_mempool_in_use_count() already counts cached mbufs
+    as available, so a leak-free run ends at the baseline exactly; the
+    margin only covers the unlocked read of the cache lengths. If the
+    telemetry gives no cache_size, RTE_MEMPOOL_CACHE_MAX_SIZE (512) is
+    assumed.
 
 wirefault runs the -f file before its workers start, so the commands
-hold from the first packet.
+hold from the first packet. The runner appends "stop" to them and starts
+forwarding itself once the baseline is read, so a case's commands cannot
+leave forwarding stopped.
 
 Only the standard library is used. The runner kills only the wirefault
 it started (by PID) and removes its own temporary files and runtime
@@ -56,6 +71,9 @@ HERE = Path(__file__).resolve().parent
 PCAP_HDR = struct.Struct("<IHHiIII")
 POLL_S = 0.1
 STABLE_POLLS = 3          # identical balanced snapshots in a row
+LCORES = 2                # -l 0,1: the lcores that may own a mempool cache
+CACHE_FLUSH_MULT = 1.5    # RTE_MEMPOOL_CACHE_FLUSHTHRESH_MULTIPLIER
+CACHE_MAX = 512           # RTE_MEMPOOL_CACHE_MAX_SIZE, if none is reported
 
 
 class Fail(Exception):
@@ -193,6 +211,14 @@ class Scenario:
         self.expected = [read_pcap(exp0) if exp0.exists() else [],
                          read_pcap(self.dir / "expected.pcap")]
         self.outputs = [self.tmp / "out0.pcap", self.tmp / "out1.pcap"]
+        # the case's commands, then hold forwarding for the pool baseline
+        self.commands = self.tmp / "commands"
+        text = (self.dir / "commands").read_text()
+        if text and not text.endswith("\n"):
+            text += "\n"
+        self.commands.write_text(
+            text + "# run_scenario.py: no traffic before the mempool "
+            "baseline\nstop\n")
         self.want_counters = []
         for n, line in enumerate(
                 (self.dir / "expected_counters").read_text().splitlines(), 1):
@@ -221,7 +247,7 @@ class Scenario:
                           f"tx_pcap={self.outputs[0]}",
                 "--vdev", f"net_pcap1,rx_pcap={self.inputs[1]},"
                           f"tx_pcap={self.outputs[1]}",
-                "--", "-f", str(self.dir / "commands")]
+                "--", "-f", str(self.commands)]
         if self.verbose:
             print("+", " ".join(argv))
         with open(self.log, "wb") as log:
@@ -276,17 +302,86 @@ class Scenario:
                    f"{self.want_rx} on ports 0 and 1; last telemetry "
                    f"{snap[0] if snap else None}\n{self.output()}")
 
-    def show_stats(self):
-        ctl = self.build / "app" / "wirefault-ctl"
-        r = subprocess.run([str(ctl), "--file-prefix", self.prefix, "show",
-                            "stats"], capture_output=True, text=True,
-                           timeout=30, stdin=subprocess.DEVNULL)
+    def ctl(self, *words: str) -> str:
+        exe = self.build / "app" / "wirefault-ctl"
+        r = subprocess.run([str(exe), "--file-prefix", self.prefix, *words],
+                           capture_output=True, text=True, timeout=30,
+                           stdin=subprocess.DEVNULL)
         if r.returncode != 0:
-            raise Fail(f"wirefault-ctl show stats: status {r.returncode}: "
-                       f"{r.stderr.strip()}")
+            raise Fail(f"wirefault-ctl {' '.join(words)}: status "
+                       f"{r.returncode}: {r.stderr.strip()}")
         if self.verbose:
             print(r.stdout, end="")
-        return parse_show_stats(r.stdout)
+        return r.stdout
+
+    def show_stats(self):
+        return parse_show_stats(self.ctl("show", "stats"))
+
+    def pools(self):
+        """/wirefault/mempool -> {"socket0": {"in_use": .., ...}}."""
+        try:
+            m = telemetry(self.rundir, "/wirefault/mempool")
+        except (OSError, ValueError):
+            return None
+        if not isinstance(m, dict) or not m or not all(
+                isinstance(v, dict) and "in_use" in v for v in m.values()):
+            return None
+        return m
+
+    def wait_ready(self):
+        """Wait for telemetry (forwarding still held) and read the idle
+        mempool baseline; then start forwarding."""
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise Fail(f"wirefault exited early with status "
+                           f"{self.proc.returncode}:\n{self.output()}")
+            base, snap = self.pools(), self.snapshot()
+            if base is not None and snap is not None:
+                moved = {d: c["rx"] for d, c in snap[0].items() if c["rx"]}
+                if moved:
+                    raise Fail(f"traffic before 'start': rx {moved}")
+                self.ctl("start")
+                return base
+            time.sleep(POLL_S)
+        raise Fail(f"telemetry not ready after {self.timeout:.0f}s\n"
+                   f"{self.output()}")
+
+    @staticmethod
+    def pool_slack(pool: dict) -> int:
+        cache = pool.get("cache_size", CACHE_MAX)
+        return int(LCORES * CACHE_FLUSH_MULT * cache + 0.5)
+
+    def check_pools(self, base: dict) -> None:
+        """I2: after the drain, in_use is back to the idle baseline,
+        within what the per-lcore caches can hold."""
+        deadline = time.monotonic() + 2
+        while True:
+            now = self.pools()
+            if now is None:
+                raise Fail("/wirefault/mempool: no answer after traffic")
+            over = []
+            for name, b in base.items():
+                n = now.get(name)
+                if n is None:
+                    over.append(f"{name} vanished")
+                    continue
+                slack = self.pool_slack(b)
+                if n["in_use"] > b["in_use"] + slack:
+                    over.append(f"{b.get('name', name)}: in_use "
+                                f"{n['in_use']} after the drain, idle "
+                                f"baseline {b['in_use']}, caches hold at "
+                                f"most {slack}")
+            if not over:
+                if self.verbose:
+                    print("mempool in_use idle/drained: " + ", ".join(
+                        f"{b.get('name', k)} {b['in_use']}/"
+                        f"{now[k]['in_use']} (slack "
+                        f"{self.pool_slack(b)})" for k, b in base.items()))
+                return
+            if time.monotonic() > deadline:
+                raise Fail("mbuf leak (HOSTILE I2): " + "; ".join(over))
+            time.sleep(POLL_S)
 
     def stop(self) -> int:
         """SIGTERM our wirefault (by PID) and return its exit status."""
@@ -343,23 +438,30 @@ class Scenario:
                 if k in s and s[k] != v:
                     raise Fail(f"{d} {k}: telemetry {v}, 'show stats' "
                                f"{s[k]}")
+        wrong = []                # every mismatch, not just the first
         for n, d, name, value in self.want_counters:
             rows = [counters[d]] if d else list(counters.values())
             if d and d not in counters:
                 raise Fail(f"expected_counters:{n}: no direction {d} "
                            f"(have {', '.join(counters)})")
             if any(name not in r for r in rows):
-                raise Fail(f"expected_counters:{n}: no counter '{name}'")
+                wrong.append(f"expected_counters:{n}: no counter '{name}'")
+                continue
             got = sum(r[name] for r in rows)
             if got != value:
-                raise Fail(f"expected_counters:{n}: {d or 'total'} {name} "
-                           f"= {got}, expected {value}")
+                wrong.append(f"expected_counters:{n}: {d or 'total'} "
+                             f"{name} = {got}, expected {value}")
+        if wrong:
+            raise Fail("\n  ".join([f"{len(wrong)} counter(s) differ:"] +
+                                   wrong))
 
     def run(self) -> None:
         self.load()
         print(f"{self.name}: {self.why}")
         self.start()
+        base = self.wait_ready()
         counters, ports = self.wait_settled()
+        self.check_pools(base)
         shown = self.show_stats()
         status = self.stop()
         if status != 0:
