@@ -91,7 +91,7 @@ wf_flows_init(void)
 	size_t sz;
 
 	wf.tsc_hz = rte_get_tsc_hz();
-	wf.tsc_per_us = RTE_MAX(wf.tsc_hz / 1000000, (uint64_t)1);
+	wf.tsc_us_mult = (UINT64_C(1000000) << 32) / wf.tsc_hz;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	wf.tsc0 = rte_rdtsc();
 	wf.unix0_us = (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
@@ -577,7 +577,7 @@ tel_flow_dict(const struct flow_view *v, uint64_t now, struct rte_tel_data *c)
 	syn_times_str(&f->tcp, syn, sizeof(syn), true);
 	if (f->tcp.syn_count != 0)
 		first_syn_unix_us = wf.unix0_us + f->tcp.syn_time0_us -
-			wf.tsc0 / wf.tsc_per_us;
+			wf_tsc_to_us(wf.tsc0);
 	if (rte_tel_data_start_dict(c) != 0 ||
 			rte_tel_data_add_dict_string(c, "proto", "tcp") != 0 ||
 			rte_tel_data_add_dict_string(c, "client", cli) != 0 ||

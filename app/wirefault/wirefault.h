@@ -101,12 +101,19 @@ struct wf_app {
 	uint32_t malformed_drop;       /* atomic: "set malformed" */
 	uint32_t pickup_loose;         /* atomic: "set pickup" */
 	uint64_t tsc_hz;
-	uint64_t tsc_per_us;           /* at least 1 */
+	uint64_t tsc_us_mult;          /* TSC -> us: (tsc * mult) >> 32 */
 	uint64_t tsc0;                 /* TSC at start-up ... */
 	uint64_t unix0_us;             /* ... and the wall clock then */
 };
 
 extern struct wf_app wf;
+
+/* Microseconds of a TSC value, without a division on the hot path. */
+static inline uint64_t
+wf_tsc_to_us(uint64_t tsc)
+{
+	return (uint64_t)(((unsigned __int128)tsc * wf.tsc_us_mult) >> 32);
+}
 
 /* options.c */
 int wf_options_parse(int argc, char **argv, struct wf_options *opt);

@@ -269,7 +269,7 @@ worker_forward(const struct wf_task *t, struct wf_worker_stats *st,
 		return 0;
 	wf_stat_add(&pc->c[WF_PS_rx], nb_rx);
 	b->now_tsc = rte_rdtsc();
-	b->now_us = b->now_tsc / wf.tsc_per_us;
+	b->now_us = wf_tsc_to_us(b->now_tsc);
 	b->pickup_loose = __atomic_load_n(&wf.pickup_loose, __ATOMIC_RELAXED);
 	malformed_drop = __atomic_load_n(&wf.malformed_drop, __ATOMIC_RELAXED);
 
