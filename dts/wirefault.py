@@ -93,6 +93,9 @@ def parse_show_stats(text: str) -> list[DirStats]:
         if line.startswith("pair "):
             columns = line.split()[2:]
             continue
+        if line.startswith("seen "):
+            columns = []    # informational counters follow, not rows
+            continue
         m = re.match(r"\s+(\d+)->(\d+)\s+!?\s*(.*)$", line)
         if m and columns:
             values = [int(v) for v in m.group(3).split()]
@@ -116,6 +119,118 @@ def parse_port_stats(text: str) -> dict[int, PortStats]:
         for key, val in re.findall(r"([A-Za-z-]+):\s+([0-9.]+)", line):
             cur.values[key] = float(val)
     return ports
+
+
+TCP_STATES = ("SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
+              "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSED")
+
+
+@dataclass
+class TcpStates:
+    """`show tcp states`: the census of tracked connections."""
+    tracked: int
+    capacity: int
+    counts: dict[str, int]       # every name of TCP_STATES
+    syn_unanswered: int
+    synack_retrans_after_data: int
+
+
+def parse_tcp_states(text: str) -> TcpStates:
+    """Parse `show tcp states`: a summary line, then "NAME VALUE" lines."""
+    lines = [l for l in text.splitlines() if l.strip()]
+    m = re.match(r"tcp states: (\d+) connections tracked, "
+                 r"table capacity (\d+)$", lines[0].strip())
+    assert m, f"unexpected first line: {lines[0]!r}"
+    values = {}
+    for line in lines[1:]:
+        name, value = line.split()
+        values[name] = int(value)
+    assert set(values) == set(TCP_STATES) | {"syn_unanswered",
+                                              "synack_retrans_after_data"}, \
+        f"unexpected names: {sorted(values)}"
+    return TcpStates(int(m.group(1)), int(m.group(2)),
+                     {k: values[k] for k in TCP_STATES},
+                     values["syn_unanswered"],
+                     values["synack_retrans_after_data"])
+
+
+@dataclass
+class Flow:
+    """One tracked connection, from `show flows` or /wirefault/flows.
+
+    client is the originator ("198.18.0.1:45678", "[2001:2::1]:45678");
+    syn_times_ms are the SYN times relative to the first SYN (empty when
+    no SYN was seen). age_s, syn_times_ms and first_syn_unix_us are in
+    the units of their source: `show flows` has no first_syn_unix_us (0),
+    telemetry has microseconds, converted here to ms and s."""
+    proto: str
+    client: str
+    server: str
+    state: str
+    age_s: float
+    orig_pkts: int
+    orig_bytes: int
+    reply_pkts: int
+    reply_bytes: int
+    syns: int
+    syn_times_ms: list[float]
+    retrans_orig: int
+    retrans_reply: int
+    first_syn_unix_us: int = 0
+
+    @property
+    def server_port(self) -> int:
+        return int(self.server.rsplit(":", 1)[1])
+
+    @property
+    def client_port(self) -> int:
+        return int(self.client.rsplit(":", 1)[1])
+
+
+@dataclass
+class FlowList:
+    """`show flows`: how many matched the filter, and those shown."""
+    matched: int
+    showing: int
+    flows: list[Flow]
+
+
+FLOW_COLUMNS = ("proto", "client", "server", "state", "age_s", "orig_pkts",
+                "orig_bytes", "reply_pkts", "reply_bytes", "syns",
+                "syn_times_ms", "retrans_orig", "retrans_reply")
+
+
+def _times(text: str, scale: float) -> list[float]:
+    if text in ("-", ""):
+        return []
+    return [float(t) / scale for t in text.split(",")]
+
+
+def parse_show_flows(text: str) -> FlowList:
+    """Parse `show flows`: "flows: M match, showing K", a header line
+    starting with "proto", then one whitespace-separated line per flow."""
+    lines = [l for l in text.splitlines() if l.strip()]
+    m = re.match(r"flows: (\d+) match, showing (\d+)$", lines[0].strip())
+    assert m, f"unexpected first line: {lines[0]!r}"
+    flows = []
+    if len(lines) > 1:
+        assert lines[1].split()[0] == "proto", f"no header: {lines[1]!r}"
+        for line in lines[2:]:
+            f = line.split()
+            assert len(f) == len(FLOW_COLUMNS), f"bad flow line: {line!r}"
+            flows.append(Flow(f[0], f[1], f[2], f[3], float(f[4]),
+                              int(f[5]), int(f[6]), int(f[7]), int(f[8]),
+                              int(f[9]), _times(f[10], 1.0), int(f[11]),
+                              int(f[12])))
+    return FlowList(int(m.group(1)), int(m.group(2)), flows)
+
+
+def flow_from_telemetry(d: dict) -> Flow:
+    return Flow(d["proto"], d["client"], d["server"], d["state"],
+                d["age_ms"] / 1000.0, d["orig_pkts"], d["orig_bytes"],
+                d["reply_pkts"], d["reply_bytes"], d["syns"],
+                _times(str(d["syn_times_us"]), 1000.0), d["retrans_orig"],
+                d["retrans_reply"], d["first_syn_unix_us"])
 
 
 class Telemetry:
@@ -204,6 +319,51 @@ class Appliance:
     def mempool_in_use(self) -> int:
         pools = self.telemetry("/wirefault/mempool")
         return sum(p["in_use"] for p in pools.values())
+
+    def show_tcp_states(self) -> TcpStates:
+        r = self.ctl("show", "tcp", "states")
+        assert r.accepted, r.err
+        return parse_tcp_states(r.out)
+
+    def tcp_states(self) -> dict[str, int]:
+        """/wirefault/tcp_states: the census keys plus flows and capacity."""
+        return self.telemetry("/wirefault/tcp_states")
+
+    def show_flows(self, n: int | None = None, sort: str | None = None,
+                   state: str | None = None, addr: str | None = None,
+                   port: int | None = None) -> FlowList:
+        words = ["show", "flows"]
+        if n is not None:
+            words.append(str(n))
+        for key, val in (("sort", sort), ("state", state), ("addr", addr),
+                         ("port", port)):
+            if val is not None:
+                words += [key, str(val)]
+        r = self.ctl(*words)
+        assert r.accepted, r.err
+        return parse_show_flows(r.out)
+
+    def flows_page(self, start: int, count: int | None = None) -> object:
+        """One raw /wirefault/flows,START[,COUNT] answer (None: rejected)."""
+        cmd = f"/wirefault/flows,{start}"
+        if count is not None:
+            cmd += f",{count}"
+        return self.telemetry(cmd)
+
+    def flows(self, count: int = 32) -> list[Flow]:
+        """Every tracked flow, paging /wirefault/flows until next is -1."""
+        out: list[Flow] = []
+        start = 0
+        while start != -1:
+            page = self.flows_page(start, count)
+            assert isinstance(page, dict), f"/wirefault/flows,{start}: {page}"
+            i = 0
+            while f"flow{i}" in page:
+                out.append(flow_from_telemetry(page[f"flow{i}"]))
+                i += 1
+            assert page["next"] == -1 or page["next"] > start, page["next"]
+            start = page["next"]
+        return out
 
     @property
     def socket_path(self) -> Path:

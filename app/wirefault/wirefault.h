@@ -100,19 +100,25 @@ struct wf_app {
 	struct wf_flow_timeouts timeouts; /* atomic per field: "set timeout" */
 	uint32_t malformed_drop;       /* atomic: "set malformed" */
 	uint32_t pickup_loose;         /* atomic: "set pickup" */
-	uint64_t tsc_hz;
-	uint64_t tsc_us_mult;          /* TSC -> us: (tsc * mult) >> 32 */
-	uint64_t tsc0;                 /* TSC at start-up ... */
+	uint64_t tsc_hz;               /* atomic: measured, refined each second */
+	uint64_t tsc_us_mult;          /* atomic: TSC -> us, (dt * mult) >> 32 */
+	uint64_t tsc0;                 /* TSC at start-up: time 0 of our us ... */
 	uint64_t unix0_us;             /* ... and the wall clock then */
+	uint64_t mono0_ns;             /* ... and CLOCK_MONOTONIC_RAW then */
 };
 
 extern struct wf_app wf;
 
-/* Microseconds of a TSC value, without a division on the hot path. */
+/*
+ * Microseconds since start-up of a TSC value, without a division on the
+ * hot path. Relative to start-up so that refining the rate moves recent
+ * times by microseconds, not by the whole uptime.
+ */
 static inline uint64_t
 wf_tsc_to_us(uint64_t tsc)
 {
-	return (uint64_t)(((unsigned __int128)tsc * wf.tsc_us_mult) >> 32);
+	return (uint64_t)(((unsigned __int128)(tsc - wf.tsc0) *
+			__atomic_load_n(&wf.tsc_us_mult, __ATOMIC_RELAXED)) >> 32);
 }
 
 /* options.c */
