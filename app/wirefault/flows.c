@@ -34,6 +34,14 @@
 #define TEL_FLOWS_DEFAULT 16
 #define TEL_FLOWS_MAX 32
 
+int
+wf_word_choice(const char *v, const char *w0, const char *w1)
+{
+	if (strcmp(v, w0) == 0)
+		return 0;
+	return strcmp(v, w1) == 0 ? 1 : -1;
+}
+
 /* netfilter's defaults (nf_conntrack_proto_tcp.c), in seconds */
 void
 wf_flow_timeouts_default(uint32_t timeout_s[WF_TCP_STATE_MAX])
@@ -173,9 +181,9 @@ wf_flows_thread_register(unsigned int worker_index)
 	return 0;
 }
 
-/* flow_table_full summed over every worker and port. */
+/* A tracking counter summed over all ports and workers. */
 static uint64_t
-table_full_count(void)
+port_counter_total(enum wf_port_stat which)
 {
 	struct wf_port_counters pc;
 	uint64_t sum = 0;
@@ -185,7 +193,7 @@ table_full_count(void)
 		if (!wf.port[pid].used)
 			continue;
 		wf_stats_sum_port(wf.stats, wf.nb_workers, pid, &pc);
-		sum += pc.c[WF_PS_flow_table_full];
+		sum += pc.c[which];
 	}
 	return sum;
 }
@@ -214,7 +222,7 @@ wf_flows_tick(void)
 	wf_flow_reclaim(wf.flows);
 	cap = wf_flow_capacity(wf.flows);
 	count = wf_flow_count(wf.flows);
-	full = table_full_count();
+	full = port_counter_total(WF_PS_flow_table_full);
 	make_room = full != last_full || count >= cap - cap / 16;
 	last_full = full;
 	wf_flow_age(wf.flows, now, &wf.timeouts,
@@ -243,23 +251,6 @@ census(uint64_t per_state[WF_TCP_STATE_MAX])
 		total++;
 	}
 	return total;
-}
-
-/* A tracking counter summed over all ports and workers. */
-static uint64_t
-port_counter_total(enum wf_port_stat which)
-{
-	struct wf_port_counters pc;
-	uint64_t sum = 0;
-	uint16_t pid;
-
-	for (pid = 0; pid < RTE_MAX_ETHPORTS; pid++) {
-		if (!wf.port[pid].used)
-			continue;
-		wf_stats_sum_port(wf.stats, wf.nb_workers, pid, &pc);
-		sum += pc.c[which];
-	}
-	return sum;
 }
 
 void
@@ -515,25 +506,26 @@ wf_cmd_set(int argc, char **argv, struct wf_reply *r)
 	const char *what = argv[0];
 
 	if (strcmp(what, "malformed") == 0 && argc == 2) {
-		if (strcmp(argv[1], "pass") != 0 && strcmp(argv[1], "drop") != 0) {
+		int drop = wf_word_choice(argv[1], "pass", "drop");
+
+		if (drop < 0) {
 			wf_reply_printf(r, "set malformed: '%s' is neither pass "
 				"nor drop\n", argv[1]);
 			return -EINVAL;
 		}
-		__atomic_store_n(&wf.malformed_drop,
-				strcmp(argv[1], "drop") == 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&wf.malformed_drop, drop, __ATOMIC_RELAXED);
 		wf_reply_printf(r, "malformed packets: %s\n", argv[1]);
 		return 0;
 	}
 	if (strcmp(what, "pickup") == 0 && argc == 2) {
-		if (strcmp(argv[1], "loose") != 0 &&
-				strcmp(argv[1], "strict") != 0) {
+		int loose = wf_word_choice(argv[1], "strict", "loose");
+
+		if (loose < 0) {
 			wf_reply_printf(r, "set pickup: '%s' is neither loose "
 				"nor strict\n", argv[1]);
 			return -EINVAL;
 		}
-		__atomic_store_n(&wf.pickup_loose,
-				strcmp(argv[1], "loose") == 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&wf.pickup_loose, loose, __ATOMIC_RELAXED);
 		wf_reply_printf(r, "mid-stream pickup: %s\n", argv[1]);
 		return 0;
 	}

@@ -92,7 +92,7 @@ int
 wf_options_parse(int argc, char **argv, struct wf_options *opt)
 {
 	uint64_t v;
-	int c;
+	int c, ret;
 
 	memset(opt, 0, sizeof(*opt));
 	opt->mirror_port = WF_PORT_NONE;
@@ -164,22 +164,22 @@ wf_options_parse(int argc, char **argv, struct wf_options *opt)
 			opt->idle_sleep_us = (uint32_t)v;
 			break;
 		case OPT_MALFORMED:
-			if (strcmp(optarg, "pass") != 0 &&
-					strcmp(optarg, "drop") != 0) {
+			ret = wf_word_choice(optarg, "pass", "drop");
+			if (ret < 0) {
 				fprintf(stderr, "wirefault: --malformed: '%s' is "
 					"neither pass nor drop\n", optarg);
 				return -EINVAL;
 			}
-			opt->malformed_drop = strcmp(optarg, "drop") == 0;
+			opt->malformed_drop = ret == 1;
 			break;
 		case OPT_PICKUP:
-			if (strcmp(optarg, "loose") != 0 &&
-					strcmp(optarg, "strict") != 0) {
+			ret = wf_word_choice(optarg, "strict", "loose");
+			if (ret < 0) {
 				fprintf(stderr, "wirefault: --pickup: '%s' is "
 					"neither loose nor strict\n", optarg);
 				return -EINVAL;
 			}
-			opt->pickup_loose = strcmp(optarg, "loose") == 0;
+			opt->pickup_loose = ret == 1;
 			break;
 		case OPT_TIMEOUT: {
 			char state[32], err[128];

@@ -136,6 +136,8 @@ void wf_workers_assign(void);
 void wf_forwarding_set(bool on);
 
 /* flows.c */
+/* 0 when @p v is @p w0, 1 when it is @p w1, -1 otherwise ("pass|drop"). */
+int wf_word_choice(const char *v, const char *w0, const char *w1);
 void wf_flow_timeouts_default(uint32_t timeout_s[WF_TCP_STATE_MAX]);
 int wf_flow_timeout_parse(const char *state, const char *seconds,
 		uint32_t timeout_s[WF_TCP_STATE_MAX], char *err, size_t err_len);

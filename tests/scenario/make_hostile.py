@@ -87,7 +87,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
-from make_fixtures import pcap_bytes  # noqa: E402
+from make_fixtures import csum, pcap_bytes  # noqa: E402
 
 try:
     from scapy.config import conf
@@ -141,15 +141,6 @@ def check_header() -> None:
 
 
 # ---------------------------------------------------------------- building
-def csum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def pad60(b: bytes) -> bytes:
     """Zero-pad to the Ethernet minimum (no FCS), as a NIC delivers it."""
     return b + bytes(max(0, 60 - len(b)))
