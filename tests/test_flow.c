@@ -10,7 +10,9 @@
  * it decides when a grace period ends.
  */
 
+#include <dirent.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -311,6 +313,26 @@ static const struct wf_test_case cases[] = {
 	WF_TEST(test_memory_per_flow),
 };
 
+/* EAL leaves its runtime directory behind: remove what this run made. */
+static void
+runtime_dir_remove(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -336,6 +358,7 @@ main(void)
 		return 1;
 	rte_rcu_qsbr_thread_online(qsv, 0);
 	ret = wf_test_run("flow", cases, RTE_DIM(cases));
+	runtime_dir_remove(rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
 	return ret;
 }
