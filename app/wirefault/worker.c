@@ -129,19 +129,30 @@ count_notes(struct wf_port_counters *pc, uint64_t notes)
 	}
 }
 
+/*
+ * Fresh per-connection counters, with the segment that (re)opened the
+ * connection counted as the originator's first packet.
+ */
+static inline void
+flow_counters_reset(struct wf_flow *f, const struct burst *b,
+		unsigned int side, uint32_t frame_len)
+{
+	memset(f, 0, offsetof(struct wf_flow, in_use));
+	f->first_tsc = b->now_tsc;
+	f->last_tsc = b->now_tsc;
+	f->orig_side = side;
+	f->pkts[WF_DIR_ORIG] = 1;
+	f->bytes[WF_DIR_ORIG] = frame_len;
+}
+
 /* A new connection: its entry, its first segment, its originator. */
 static inline void
 flow_start(struct wf_flow *f, const struct burst *b, unsigned int side,
 		const struct wf_tcp_seg *seg, uint32_t frame_len,
 		struct wf_port_counters *pc)
 {
-	memset(f, 0, offsetof(struct wf_flow, in_use));
-	f->first_tsc = b->now_tsc;
-	f->last_tsc = b->now_tsc;
-	f->orig_side = side;
+	flow_counters_reset(f, b, side, frame_len);
 	wf_tcp_init(&f->tcp, seg, b->now_us);
-	f->pkts[WF_DIR_ORIG] = 1;
-	f->bytes[WF_DIR_ORIG] = frame_len;
 	wf_stat_add(&pc->c[WF_PS_flow_new], 1);
 	if (f->tcp.picked_up)
 		wf_stat_add(&pc->c[WF_PS_tcp_pickup], 1);
@@ -227,13 +238,15 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 				(seg.flags & (WF_TCP_SYN | WF_TCP_ACK)) == WF_TCP_SYN &&
 				(f->tcp.state == WF_TCP_CLOSED ||
 				 f->tcp.state == WF_TCP_TIME_WAIT)) {
-			flow_start(f, b, b->side[k], &seg, frame_len, pc);
+			flow_counters_reset(f, b, b->side[k], frame_len);
+			wf_tcp_init(&f->tcp, &seg, b->now_us);
 			wf_stat_add(&pc->c[WF_PS_tcp_reopen], 1);
 		}
 		return;
 	}
 	if (unlikely(r.bits & WF_TCP_R_REOPEN)) {
-		flow_start(f, b, f->orig_side, &seg, frame_len, pc);
+		/* the tracker already restarted the connection from this SYN */
+		flow_counters_reset(f, b, f->orig_side, frame_len);
 		wf_stat_add(&pc->c[WF_PS_tcp_reopen], 1);
 		return;
 	}
