@@ -317,6 +317,27 @@ cmd_set(int argc, char **argv, struct wf_reply *r, void *ctx __rte_unused)
 	return wf_cmd_set(argc + 1, argv - 1, r);
 }
 
+/* "rule add|del|flush|load ...": the verb is the word before argv. */
+static int
+cmd_rule(int argc, char **argv, struct wf_reply *r, void *ctx __rte_unused)
+{
+	return wf_cmd_rule(argc, argv, r, argv[-1]);
+}
+
+static int
+cmd_show_rules(int argc __rte_unused, char **argv __rte_unused,
+		struct wf_reply *r, void *ctx __rte_unused)
+{
+	return wf_cmd_show_rules(r);
+}
+
+static int
+cmd_deadman(int argc __rte_unused, char **argv, struct wf_reply *r,
+		void *ctx __rte_unused)
+{
+	return wf_cmd_deadman(argv[0], r);
+}
+
 static int
 cmd_show_settings(int argc __rte_unused, char **argv __rte_unused,
 		struct wf_reply *r, void *ctx __rte_unused)
@@ -366,6 +387,20 @@ static const struct wf_cmd commands[] = {
 		1, 1, cmd_set },
 	{ "set timeout", "STATE SECONDS",
 		"idle timeout of connections in a TCP state", 2, 2, cmd_set },
+	{ "rule add",
+		"[name NAME] MATCH... action ACTION [ARGS] [expire S] [seed N]",
+		"add a rule at the end of the set (see the README's rule reference)",
+		2, WF_CMD_WORDS_MAX - 2, cmd_rule },
+	{ "rule del", "NAME|ID", "delete a rule", 1, 1, cmd_rule },
+	{ "rule flush", "", "delete every rule", 0, 0, cmd_rule },
+	{ "rule load", "FILE",
+		"replace every rule with a file's rule lines, all or nothing",
+		1, 1, cmd_rule },
+	{ "show rules", "", "the rules in order, with matched and acted counts",
+		0, 0, cmd_show_rules },
+	{ "deadman", "SECONDS|confirm|off",
+		"flush every rule unless confirmed within SECONDS",
+		1, 1, cmd_deadman },
 	{ "show settings", "", "tracking settings and table size",
 		0, 0, cmd_show_settings },
 	{ "help", "", "this list", 0, 0, cmd_help },

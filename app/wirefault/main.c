@@ -9,13 +9,11 @@
  */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -29,7 +27,6 @@
 
 RTE_LOG_REGISTER(wf_logtype_app, wirefault.app, INFO);
 
-#define WF_CMD_FILE_MAX (4u << 20) /* a command file larger than this is refused */
 #define WF_POLL_MS 100
 
 struct wf_app wf;
@@ -53,66 +50,35 @@ wf_quit_requested(void)
 	return quit_requested != 0;
 }
 
+/* One line of the -f file: any console command. */
+static int
+run_file_line(const char *line, struct wf_reply *r, void *ctx __rte_unused)
+{
+	return wf_command(line, r);
+}
+
 /*
- * Run the -f FILE commands. The file is checked before anything runs: a
- * regular file, not too large, no NUL byte; CRLF line ends are fine.
- * The first rejected line stops the run with FILE:LINE: and the reason.
+ * Run the -f FILE commands, the rule commands among them as one change:
+ * a bad line anywhere and no rule of the file is in force.
  */
 static int
 run_cmd_file(const char *path)
 {
 	struct wf_reply r;
-	struct stat st;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	unsigned int lineno = 0;
-	FILE *f;
-	int fd, ret = 0;
+	int ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		fprintf(stderr, "wirefault: -f %s: %s\n", path, strerror(errno));
-		return -errno;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "wirefault: -f %s: not a regular file\n", path);
-		close(fd);
-		return -EINVAL;
-	}
-	if ((uint64_t)st.st_size > WF_CMD_FILE_MAX) {
-		fprintf(stderr, "wirefault: -f %s: %jd bytes, more than the "
-			"%u allowed\n", path, (intmax_t)st.st_size,
-			WF_CMD_FILE_MAX);
-		close(fd);
-		return -EFBIG;
-	}
-	f = fdopen(fd, "r");
-	if (f == NULL) {
-		close(fd);
-		return -errno;
-	}
 	wf_reply_init(&r);
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if ((size_t)len != strlen(line)) {
-			fprintf(stderr, "%s:%u: NUL byte in line\n", path, lineno);
-			ret = -EINVAL;
-			break;
-		}
-		wf_reply_reset(&r);
-		ret = wf_command(line, &r);
-		if (ret != 0) {
-			fprintf(stderr, "%s:%u: %s", path, lineno,
-				wf_reply_text(&r));
-			break;
-		}
+	wf_rules_begin();
+	ret = wf_cmd_file_run(path, run_file_line, NULL, &r, NULL);
+	if (ret == 0) {
+		ret = wf_rules_commit(&r);
 		fputs(wf_reply_text(&r), stdout);
+	} else {
+		wf_rules_abort();
+		fprintf(stderr, "wirefault: -f %s", wf_reply_text(&r));
 	}
 	fflush(stdout);
 	wf_reply_free(&r);
-	free(line);
-	fclose(f);
 	return ret;
 }
 
@@ -145,6 +111,8 @@ control_loop(void)
 		wf_ctlsock_handle(&fds[first_sock], nb - first_sock);
 		wf_stats_period_tick();
 		wf_flows_tick();
+		wf_rules_tick();
+		wf_log_drain();
 	}
 }
 
@@ -219,7 +187,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (workers_init() != 0 || wf_flows_init() != 0 ||
-			wf_ports_init() != 0) {
+			wf_ports_init() != 0 || wf_log_init() != 0 ||
+			wf_rules_init() != 0) {
 		status = WF_EXIT_USAGE;
 		goto out_ports;
 	}
@@ -257,6 +226,7 @@ main(int argc, char **argv)
 out_workers:
 	wf_console_close();
 	workers_stop();
+	wf_log_drain();
 	wf_print_final_stats();
 	wf_ctlsock_close();
 out_ports:
@@ -266,6 +236,7 @@ out_ports:
 	 */
 	__atomic_store_n(&wf.ready, 0, __ATOMIC_RELEASE);
 	wf_ports_close();
+	wf_log_close();
 out_eal:
 	rte_eal_cleanup();
 	return status;

@@ -225,6 +225,15 @@ tel_flows(const char *cmd __rte_unused, const char *params,
 	return wf_tel_flows(params, d);
 }
 
+static int
+tel_rules(const char *cmd __rte_unused, const char *params,
+		struct rte_tel_data *d)
+{
+	if (!__atomic_load_n(&wf.ready, __ATOMIC_ACQUIRE))
+		return -EAGAIN;
+	return wf_tel_rules(params, d);
+}
+
 int
 wf_telemetry_register(void)
 {
@@ -242,5 +251,8 @@ wf_telemetry_register(void)
 	TEL_CHECK(rte_telemetry_register_cmd("/wirefault/flows", tel_flows,
 		"Tracked connections in table order. Parameters: START[,COUNT] "
 		"(COUNT 1-32, default 16); 'next' is the START of the next page"));
+	TEL_CHECK(rte_telemetry_register_cmd("/wirefault/rules", tel_rules,
+		"Rules in order with matched and acted counts, version, "
+		"deadman_ms. Parameters: START[,COUNT] (COUNT 1-32, default 32)"));
 	return 0;
 }

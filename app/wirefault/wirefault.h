@@ -22,8 +22,10 @@
 
 #include <poll.h>
 
+#include "wf_action.h"
 #include "wf_flow.h"
 #include "wf_reply.h"
+#include "wf_rule.h"
 #include "wf_stats.h"
 #include "wf_tcp.h"
 
@@ -105,6 +107,35 @@ struct wf_app {
 	uint64_t tsc0;                 /* TSC at start-up: time 0 of our us ... */
 	uint64_t unix0_us;             /* ... and the wall clock then */
 	uint64_t mono0_ns;             /* ... and CLOCK_MONOTONIC_RAW then */
+	/* rules */
+	struct wf_ruleset *rules;      /* atomic: the set in force */
+	struct rte_mempool *log_pool;  /* copies for "action log" */
+	struct rte_ring *log_ring;     /* workers -> control lcore */
+};
+
+/* A rule's per-worker state, a cache line each: one writer per line. */
+struct wf_rule_wstate {
+	struct wf_act_worker a;
+} __rte_cache_aligned;
+
+/* A rule in force: its parsed form, fixed once added, and its counters. */
+struct wf_rule_rt {
+	struct wf_rule r;
+	uint32_t id;               /* 1, 2, ...: never reused */
+	int log_file;              /* WF_ACT_LOG: index of its pcap, else -1 */
+	uint64_t expire_at;        /* timer cycles, 0: never */
+	struct wf_rule_wstate *w;  /* one per worker */
+};
+
+/*
+ * What the workers evaluate: an immutable, versioned array of rules in
+ * order. A change builds a new set and publishes it; the old one is freed
+ * after every worker has passed a quiescent point.
+ */
+struct wf_ruleset {
+	uint32_t version;          /* >= 1; flows cache per version */
+	uint32_t nb;
+	struct wf_rule_rt *rule[];
 };
 
 extern struct wf_app wf;
@@ -150,6 +181,30 @@ int wf_cmd_set(int argc, char **argv, struct wf_reply *r);
 struct rte_tel_data;
 int wf_tel_tcp_states(struct rte_tel_data *d);
 int wf_tel_flows(const char *params, struct rte_tel_data *d);
+
+/* cmdfile.c: run each line of a command file through @p fn */
+typedef int (*wf_cmd_line_fn)(const char *line, struct wf_reply *r,
+		void *ctx);
+int wf_cmd_file_run(const char *path, wf_cmd_line_fn fn, void *ctx,
+		struct wf_reply *r, unsigned int *nb_lines);
+
+/* rules.c */
+int wf_rules_init(void);
+void wf_rules_tick(void);
+void wf_rules_begin(void);
+int wf_rules_commit(struct wf_reply *r);
+void wf_rules_abort(void);
+int wf_cmd_rule(int argc, char **argv, struct wf_reply *r, const char *verb);
+int wf_cmd_show_rules(struct wf_reply *r);
+int wf_cmd_deadman(const char *arg, struct wf_reply *r);
+int wf_tel_rules(const char *params, struct rte_tel_data *d);
+
+/* logs.c: "action log" copies, written to pcap files by the control lcore */
+int wf_log_init(void);
+int wf_log_file_open(const char *path, char *err, size_t err_len);
+void wf_log_file_put(int file);
+void wf_log_drain(void);
+void wf_log_close(void);
 
 /* commands.c */
 int wf_command(const char *line, struct wf_reply *r);

@@ -26,6 +26,7 @@
 
 #include "wf_pkt_mbuf.h"
 
+#include "logs.h"
 #include "wirefault.h"
 
 /* Empty polls in a row before the idle back-off sleeps. */
@@ -94,9 +95,26 @@ wf_forwarding_set(bool on)
 			rte_delay_us_sleep(100);
 }
 
+/* What becomes of a packet of the burst. */
+enum fate {
+	FATE_OUT = 0,          /* forwarded to the peer port */
+	FATE_MALFORMED,        /* dropped: malformed (counted in stage 1) */
+	FATE_RULE_DROP,        /* dropped by a drop action */
+	FATE_RULE_RESET,       /* dropped by a reset action */
+};
+
 /* What one burst needs while it is classified, tracked and sent. */
 struct burst {
 	struct wf_pkt pkt[WF_BURST];
+	uint8_t fate[WF_BURST];        /* enum fate */
+	uint8_t classified[WF_BURST];  /* parsed to L4: rules may see it */
+	/* per packet, from tracking: its flow (NULL if none), direction, kind */
+	struct wf_flow *flow[WF_BURST];
+	uint8_t dir[WF_BURST];
+	uint16_t kinds[WF_BURST];      /* 1 << WF_TCP_K_*, WF_RULE_TCP_RETRANS */
+	/* RSTs of reset actions: to the packets' receivers, and back */
+	struct rte_mbuf *rst_fwd[WF_BURST], *rst_back[WF_BURST];
+	uint16_t nb_rst_fwd, nb_rst_back;
 	struct wf_flow_key key[WF_BURST];
 	const struct wf_flow_key *keyp[WF_BURST];
 	int32_t pos[WF_BURST];
@@ -138,6 +156,8 @@ flow_counters_reset(struct wf_flow *f, const struct burst *b,
 		unsigned int side, uint32_t frame_len)
 {
 	memset(f, 0, offsetof(struct wf_flow, in_use));
+	/* a new connection starts its rule counts afresh */
+	memset(&f->rules, 0, sizeof(f->rules));
 	f->first_tsc = b->now_tsc;
 	f->last_tsc = b->now_tsc;
 	f->orig_side = side;
@@ -188,6 +208,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 		.has_wscale = p->has_wscale, .win = p->tcp_win,
 		.seq = p->seq, .ack = p->ack, .len = p->payload_len,
 	};
+	const unsigned int i = b->pkt_of_key[k];
 	struct wf_flow *f;
 	struct wf_tcp_result r;
 	int32_t pos = b->pos[k];
@@ -195,6 +216,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 	bool existed;
 
 	if (pos < 0) {
+		b->kinds[i] = (uint16_t)(1u << wf_tcp_kind(&seg));
 		if (!wf_tcp_flags_valid(seg.flags)) {
 			wf_stat_add(&pc->c[WF_PS_tcp_bad_flags], 1);
 			return;
@@ -211,6 +233,8 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 		if (!existed) {
 			f = wf_flow_at(wf.flows, pos);
 			flow_start(f, b, b->side[k], &seg, frame_len, pc);
+			b->flow[i] = f;
+			b->dir[i] = WF_DIR_ORIG;
 			__atomic_store_n(&f->in_use, 1, __ATOMIC_RELEASE);
 			burst_found(b, k, pos);
 			return;
@@ -221,6 +245,10 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 	f = wf_flow_at(wf.flows, pos);
 	dir = b->side[k] == f->orig_side ? WF_DIR_ORIG : WF_DIR_REPLY;
 	r = wf_tcp_track(&f->tcp, dir, &seg, b->now_us);
+	b->flow[i] = f;
+	b->dir[i] = dir;
+	b->kinds[i] = (uint16_t)(1u << r.kind) |
+		((r.bits & WF_TCP_R_RETRANS) ? WF_RULE_TCP_RETRANS : 0);
 	if (unlikely(r.bits & (WF_TCP_R_BAD_FLAGS | WF_TCP_R_RST_INVALID |
 			WF_TCP_R_RST_INEXACT | WF_TCP_R_IGNORED))) {
 		if (r.bits & WF_TCP_R_BAD_FLAGS)
@@ -241,6 +269,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 			flow_counters_reset(f, b, b->side[k], frame_len);
 			wf_tcp_init(&f->tcp, &seg, b->now_us);
 			wf_stat_add(&pc->c[WF_PS_tcp_reopen], 1);
+			b->dir[i] = WF_DIR_ORIG;
 		}
 		return;
 	}
@@ -267,14 +296,233 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 	f->last_tsc = b->now_tsc;
 }
 
+/* Is rule @p id still in the set? (to free a slot of a deleted rule) */
+static bool
+rule_in_set(uint32_t id, void *ctx)
+{
+	const struct wf_ruleset *set = ctx;
+	uint32_t i;
+
+	for (i = 0; i < set->nb; i++)
+		if (set->rule[i]->id == id)
+			return true;
+	return false;
+}
+
+/* Build one RST into a fresh mbuf of @p pool; NULL when it cannot. */
+static struct rte_mbuf *
+rst_make(struct rte_mempool *pool, const uint8_t *frame,
+		const struct wf_pkt *p, bool to_sender)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint32_t len;
+	uint8_t *out;
+
+	if (unlikely(m == NULL))
+		return NULL;
+	out = rte_pktmbuf_mtod(m, uint8_t *);
+	len = wf_act_rst_build(frame, p, to_sender, out,
+			rte_pktmbuf_tailroom(m));
+	if (unlikely(len == 0)) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	/* pad to the Ethernet minimum, as a NIC would */
+	if (len < RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN) {
+		memset(out + len, 0, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN - len);
+		len = RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN;
+	}
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	return m;
+}
+
+/* Queue the two RSTs of a reset action on packet @p i. */
+static void
+reset_queue(struct burst *b, unsigned int i, struct rte_mbuf *pkt,
+		struct wf_port_counters *pc)
+{
+	uint8_t copy[WF_PKT_HDR_MAX];
+	const uint8_t *frame;
+	struct rte_mbuf *m;
+	unsigned int side, failed = 0;
+
+	frame = rte_pktmbuf_read(pkt, 0, RTE_MIN(pkt->pkt_len,
+			(uint32_t)WF_PKT_HDR_MAX), copy);
+	for (side = 0; side < 2; side++) {
+		m = frame == NULL ? NULL :
+			rst_make(pkt->pool, frame, &b->pkt[i], side == 1);
+		if (m == NULL)
+			failed++;
+		else if (side == 0)
+			b->rst_fwd[b->nb_rst_fwd++] = m;
+		else
+			b->rst_back[b->nb_rst_back++] = m;
+	}
+	if (unlikely(failed != 0))
+		wf_stat_add(&pc->c[WF_PS_rst_failed], failed);
+}
+
+/*
+ * Apply one rule whose flow part matched to packet @p i: the rule's
+ * packet part, then its action. Returns the packet's fate, or -1 to go on
+ * to the next rule.
+ */
+static inline int
+rule_apply(const struct wf_ruleset *set, struct wf_rule_rt *rt,
+		const struct wf_rule_pkt *rp, struct burst *b, unsigned int i,
+		struct rte_mbuf *m, unsigned int wi,
+		struct wf_port_counters *pc)
+{
+	struct wf_act_worker *ws = &rt->w[wi].a;
+	const struct wf_pkt *p = rp->pkt;
+	struct wf_flow *f = b->flow[i];
+	struct wf_act_slots *slots = f != NULL ? &f->rules.act : NULL;
+	struct wf_act_pkt ap;
+	enum wf_act_decision d;
+
+	if (!wf_rule_match_pkt(&rt->r.m, rp))
+		return -1;
+	wf_stat_add(&ws->matched, 1);
+	switch (rt->r.a.kind) {
+	case WF_ACT_PASS:
+		wf_stat_add(&ws->acted, 1);
+		return FATE_OUT;
+	case WF_ACT_LOG:
+		if (wf_log_copy(m, rt->log_file, b->now_us))
+			wf_stat_add(&ws->acted, 1);
+		else
+			wf_stat_add(&pc->c[WF_PS_log_lost], 1);
+		return -1;
+	case WF_ACT_RESET:
+		wf_stat_add(&ws->acted, 1);
+		if (p->proto == IPPROTO_TCP &&
+				!(p->tcp_flags & WF_TCP_RST))
+			reset_queue(b, i, m, pc);
+		return FATE_RULE_RESET;
+	default:
+		break;
+	}
+	ap = (struct wf_act_pkt){ .seq = p->seq, .dir = b->dir[i],
+		.payload_len = p->proto == IPPROTO_TCP ? p->payload_len : 0,
+		.retrans = (b->kinds[i] & WF_RULE_TCP_RETRANS) != 0 };
+	d = rt->r.a.kind == WF_ACT_DROP ?
+		wf_act_drop_decide(&rt->r.a, rt->id, slots, &ap, ws) :
+		wf_act_seg_decide(&rt->r.a, rt->id, slots, &ap);
+	if (unlikely(d == WF_ACT_NO_SLOT)) {
+		/* slots of deleted rules are freed only when one is needed */
+		wf_act_slots_prune(slots, rule_in_set, (void *)(uintptr_t)set);
+		d = rt->r.a.kind == WF_ACT_DROP ?
+			wf_act_drop_decide(&rt->r.a, rt->id, slots, &ap, ws) :
+			wf_act_seg_decide(&rt->r.a, rt->id, slots, &ap);
+		if (d == WF_ACT_NO_SLOT) {
+			wf_stat_add(&pc->c[WF_PS_rule_slots_full], 1);
+			return -1;
+		}
+	}
+	if (d != WF_ACT_DROPPED)
+		return -1;  /* like iptables' statistic match: not selected */
+	wf_stat_add(&ws->acted, 1);
+	return FATE_RULE_DROP;
+}
+
+/*
+ * Run the rules over packet @p i, first match wins. A flow keeps, per
+ * direction and rule-set version, which of the first 64 rules match its
+ * addresses and ports, so its packets only check flags, kind and state.
+ */
+static int
+rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
+		struct rte_mbuf *m, uint16_t in_port, unsigned int wi,
+		struct wf_port_counters *pc)
+{
+	const struct wf_pkt *p = &b->pkt[i];
+	struct wf_flow *f = b->flow[i];
+	const uint32_t nb_cached = RTE_MIN(set->nb, 64u);
+	struct wf_rule_pkt rp = {
+		.pkt = p, .in_port = in_port, .has_flow = f != NULL,
+		.dir = b->dir[i], .state = f != NULL ? f->tcp.state : 0,
+		.tcp_kinds = b->kinds[i],
+	};
+	uint64_t cand;
+	uint32_t r;
+	int fate;
+
+	if (f != NULL) {
+		struct wf_flow_rules *fr = &f->rules;
+		unsigned int dir = b->dir[i];
+
+		if (unlikely(fr->version[dir] != set->version)) {
+			cand = 0;
+			for (r = 0; r < nb_cached; r++)
+				if (wf_rule_match_flow(&set->rule[r]->r.m, p))
+					cand |= UINT64_C(1) << r;
+			fr->cand[dir] = cand;
+			fr->version[dir] = set->version;
+		}
+		cand = fr->cand[dir];
+	} else {
+		cand = 0;
+		for (r = 0; r < nb_cached; r++)
+			if (wf_rule_match_flow(&set->rule[r]->r.m, p))
+				cand |= UINT64_C(1) << r;
+	}
+	while (cand != 0) {
+		r = (uint32_t)__builtin_ctzll(cand);
+		cand &= cand - 1;
+		fate = rule_apply(set, set->rule[r], &rp, b, i, m, wi, pc);
+		if (fate >= 0)
+			return fate;
+	}
+	for (r = nb_cached; r < set->nb; r++) {
+		if (!wf_rule_match_flow(&set->rule[r]->r.m, p))
+			continue;
+		fate = rule_apply(set, set->rule[r], &rp, b, i, m, wi, pc);
+		if (fate >= 0)
+			return fate;
+	}
+	return FATE_OUT;
+}
+
+/* Send the RSTs of this burst's reset actions; count what was not sent. */
+static void
+rst_send(struct burst *b, const struct wf_task *t,
+		struct wf_port_counters *pc)
+{
+	uint16_t sent = 0;
+
+	if (b->nb_rst_fwd != 0) {
+		uint16_t n = rte_eth_tx_burst(t->tx_port, t->tx_queue,
+				b->rst_fwd, b->nb_rst_fwd);
+
+		rte_pktmbuf_free_bulk(&b->rst_fwd[n], b->nb_rst_fwd - n);
+		sent += n;
+	}
+	if (b->nb_rst_back != 0) {
+		/* the worker owns queue tx_queue of both ports of the pair */
+		uint16_t n = rte_eth_tx_burst(t->rx_port, t->tx_queue,
+				b->rst_back, b->nb_rst_back);
+
+		rte_pktmbuf_free_bulk(&b->rst_back[n], b->nb_rst_back - n);
+		sent += n;
+	}
+	wf_stat_add(&pc->c[WF_PS_rst_sent], sent);
+	if (sent < b->nb_rst_fwd + b->nb_rst_back)
+		wf_stat_add(&pc->c[WF_PS_rst_failed],
+			b->nb_rst_fwd + b->nb_rst_back - sent);
+	b->nb_rst_fwd = b->nb_rst_back = 0;
+}
+
 static inline unsigned int
-worker_forward(const struct wf_task *t, struct wf_worker_stats *st,
-		struct burst *b)
+worker_forward(const struct wf_task *t, unsigned int wi,
+		struct wf_worker_stats *st, struct burst *b)
 {
 	struct rte_mbuf *pkts[WF_BURST], *out[WF_BURST], *drop[WF_BURST];
 	uint8_t copy[WF_PKT_HDR_MAX];
 	struct wf_port_counters *pc = &st->port[t->rx_port];
+	const struct wf_ruleset *set;
 	uint16_t nb_rx, nb_tx, nb_out = 0, nb_drop = 0, i, nb_keys = 0;
+	uint16_t nb_fate[FATE_RULE_RESET + 1] = { 0 };
 	bool malformed_drop;
 
 	nb_rx = rte_eth_rx_burst(t->rx_port, t->rx_queue, pkts, WF_BURST);
@@ -285,6 +533,8 @@ worker_forward(const struct wf_task *t, struct wf_worker_stats *st,
 	b->now_us = wf_tsc_to_us(b->now_tsc);
 	b->pickup_loose = __atomic_load_n(&wf.pickup_loose, __ATOMIC_RELAXED);
 	malformed_drop = __atomic_load_n(&wf.malformed_drop, __ATOMIC_RELAXED);
+	/* valid until this loop iteration's quiescent report */
+	set = __atomic_load_n(&wf.rules, __ATOMIC_ACQUIRE);
 
 	/* stage 1: parse the burst, build the keys of the TCP packets */
 	for (i = 0; i < nb_rx; i++) {
@@ -294,6 +544,10 @@ worker_forward(const struct wf_task *t, struct wf_worker_stats *st,
 		if (i + 1 < nb_rx)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		v = wf_pkt_parse_mbuf(pkts[i], copy, WF_PKT_F_SYN_OPTS, p);
+		b->flow[i] = NULL;
+		b->kinds[i] = 0;
+		b->fate[i] = FATE_OUT;
+		b->classified[i] = v == WF_PKT_CLASSIFY;
 		/* notes ride on any verdict: an odd fragment is still odd */
 		if (unlikely(p->notes != 0))
 			count_notes(pc, p->notes);
@@ -301,12 +555,9 @@ worker_forward(const struct wf_task *t, struct wf_worker_stats *st,
 			wf_stat_add(reason_counter(pc, p->reason), 1);
 			if (v == WF_PKT_DROP || (malformed_drop &&
 					wf_pkt_reason_is_error(p->reason)))
-				drop[nb_drop++] = pkts[i];
-			else
-				out[nb_out++] = pkts[i];
+				b->fate[i] = FATE_MALFORMED;
 			continue;
 		}
-		out[nb_out++] = pkts[i];
 		if (p->proto != IPPROTO_TCP) {
 			wf_stat_add(&pc->c[WF_PS_l4_untracked], 1);
 			continue;
@@ -322,10 +573,29 @@ worker_forward(const struct wf_task *t, struct wf_worker_stats *st,
 	for (i = 0; i < nb_keys; i++)
 		track_tcp(b, i, pkts[b->pkt_of_key[i]]->pkt_len, pc);
 
+	/* stage 4: the rules, in arrival order */
+	if (set->nb != 0)
+		for (i = 0; i < nb_rx; i++)
+			if (b->classified[i])
+				b->fate[i] = (uint8_t)rules_eval(set, b, i,
+					pkts[i], t->rx_port, wi, pc);
+
+	/* stage 5: forward in order, free the dropped, count each fate */
+	for (i = 0; i < nb_rx; i++) {
+		nb_fate[b->fate[i]]++;
+		if (b->fate[i] == FATE_OUT)
+			out[nb_out++] = pkts[i];
+		else
+			drop[nb_drop++] = pkts[i];
+	}
 	if (unlikely(nb_drop != 0)) {
 		rte_pktmbuf_free_bulk(drop, nb_drop);
-		wf_stat_add(&pc->c[WF_PS_malformed], nb_drop);
+		wf_stat_add(&pc->c[WF_PS_malformed], nb_fate[FATE_MALFORMED]);
+		wf_stat_add(&pc->c[WF_PS_rule_drop], nb_fate[FATE_RULE_DROP]);
+		wf_stat_add(&pc->c[WF_PS_rule_reset], nb_fate[FATE_RULE_RESET]);
 	}
+	if (unlikely(b->nb_rst_fwd + b->nb_rst_back != 0))
+		rst_send(b, t, pc);
 	if (nb_out == 0)
 		return nb_rx;
 	nb_tx = rte_eth_tx_burst(t->tx_port, t->tx_queue, out, nb_out);
@@ -372,7 +642,7 @@ wf_worker_main(void *arg)
 		}
 		got = 0;
 		for (i = 0; i < w->nb_tasks; i++)
-			got += worker_forward(&w->task[i], st, b);
+			got += worker_forward(&w->task[i], w->index, st, b);
 		if (unlikely(w->seen_epoch != epoch))
 			__atomic_store_n(&w->seen_epoch, epoch, __ATOMIC_RELEASE);
 		if (got != 0 || idle_us == 0) {

@@ -13,6 +13,7 @@
  * the last deleted slots counted forever once traffic stops.
  */
 
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 
@@ -27,7 +28,9 @@
 #define WF_HASH_BUCKET_ENTRIES 8
 
 _Static_assert(sizeof(struct wf_flow_key) == 40, "flow key has no padding");
-_Static_assert(sizeof(struct wf_flow) <= 128, "a flow entry stays within 128 B");
+_Static_assert(offsetof(struct wf_flow, rules) <= 128,
+		"the tracking part of a flow entry stays within two cache lines");
+_Static_assert(sizeof(struct wf_flow) <= 192, "a flow entry stays within 192 B");
 
 struct wf_flow_table {
 	struct rte_hash *h;

@@ -25,6 +25,7 @@
 #include <rte_common.h>
 #include <rte_rcu_qsbr.h>
 
+#include "wf_action.h"
 #include "wf_pkt.h"
 #include "wf_tcp.h"
 
@@ -44,6 +45,20 @@ struct wf_flow_key {
 #define WF_DIR_ORIG  0
 #define WF_DIR_REPLY 1
 
+/**
+ * What the rules know of a flow, on its own cache line: touched only when
+ * a rule set is loaded. Per direction, the rule-set version it was worked
+ * out for and which of the first 64 rules match the flow's addresses and
+ * ports (the part of a rule that is the same for all its packets), so a
+ * packet checks only its flags, kind and state against those; then the
+ * counting actions' per-flow slots.
+ */
+struct wf_flow_rules {
+	uint32_t version[2];   /**< per WF_DIR_*: 0 = not worked out yet */
+	uint64_t cand[2];      /**< per WF_DIR_*: bit i = rule i's flow part */
+	struct wf_act_slots act;
+};
+
 /** One connection. Written by its worker; read by the control lcore. */
 struct wf_flow {
 	uint64_t first_tsc;    /**< first packet (or reopening SYN) */
@@ -54,6 +69,7 @@ struct wf_flow {
 	uint8_t in_use;        /**< atomic: set on insert, cleared on delete */
 	uint8_t orig_side;     /**< key endpoint (0 or 1) of the originator */
 	struct wf_tcp_conn tcp;
+	struct wf_flow_rules rules __rte_cache_aligned;
 };
 
 /** Control-lcore counters of a table (one writer: the control lcore). */

@@ -31,8 +31,11 @@
 	X(tx,        WF_STAT_TX,   "packets sent on out of the peer port") \
 	X(tx_full,   WF_STAT_DROP, "dropped: the peer port's TX queue refused them") \
 	X(malformed, WF_STAT_DROP, "dropped: malformed (with --malformed drop) or a tiny fragment") \
+	X(rule_drop, WF_STAT_DROP, "dropped by a rule's drop action") \
+	X(rule_reset, WF_STAT_DROP, "dropped by a rule's reset action (RSTs sent to both ends)") \
 	WF_PKT_REASONS(WF_X_PKT_AS_STAT, X) \
-	WF_TRACK_STATS(X)
+	WF_TRACK_STATS(X) \
+	WF_RULE_STATS(X)
 
 /* A packet-check reason of wf_pkt.h as an informational counter. */
 #define WF_X_PKT_AS_STAT(name, X, err, desc) X(name, WF_STAT_INFO, desc)
@@ -52,6 +55,13 @@
 	X(tcp_retrans,       WF_STAT_INFO, "segments repeating sequence space already sent") \
 	X(syn_unanswered,    WF_STAT_INFO, "SYN retransmitted with no SYN-ACK seen (SYN queue full, listener gone)") \
 	X(synack_retrans_after_data, WF_STAT_INFO, "SYN-ACK retransmitted after client data (accept queue full)")
+
+/** Rule-action counters (informational). */
+#define WF_RULE_STATS(X) \
+	X(rst_sent,        WF_STAT_INFO, "RSTs sent by reset actions") \
+	X(rst_failed,      WF_STAT_INFO, "RSTs not sent: no mbuf, or the TX queue was full") \
+	X(log_lost,        WF_STAT_INFO, "log copies lost: copy pool empty or log ring full") \
+	X(rule_slots_full, WF_STAT_INFO, "a counting rule (nth, every, seg) skipped a packet: its flow's slots were taken")
 
 /** How a counter enters the accounting rx = tx + sum(drops). */
 enum wf_stat_kind {
