@@ -625,11 +625,17 @@ test_hostile_lines(void)
 	line[500] = '\0';
 	WF_TEST_ASSERT_SUCCESS(wf_rule_parse_line(line, &env2, &r, err,
 			sizeof(err)), "%s", err);
-	line[500] = 'x';
+	/* the line end is not part of the line */
+	memcpy(line + 500, "\r\n", 3);
+	WF_TEST_ASSERT_SUCCESS(wf_rule_parse_line(line, &env2, &r, err,
+			sizeof(err)), "%s", err);
+	memcpy(line + 500, "x\n", 3);
+	WF_TEST_ASSERT_SUCCESS(check_error(line, NULL,
+			"line too long (501 > 500)"));
 	line[501] = '\0';
 	WF_TEST_ASSERT_SUCCESS(check_error(line, NULL,
 			"line too long (501 > 500)"));
-	line[501] = ' ';
+	memset(line + 501, ' ', sizeof(line) - 501);
 	line[1100] = '\0';
 	WF_TEST_ASSERT_SUCCESS(check_error(line, NULL,
 			"line too long (1100 > 500)"));

@@ -36,6 +36,7 @@
 
 #define WF_RULES_MAX 65536      /* rules in one set */
 #define WF_RETIRED_MAX 64       /* sets waiting for their grace period */
+#define WF_RULE_ID_MAX (1u << 31)
 
 /* A set that left service and the rules that left with it. */
 struct retired {
@@ -106,6 +107,13 @@ rule_new(const struct wf_rule *r, char *err, size_t err_len)
 
 	if (rt == NULL) {
 		snprintf(err, err_len, "no memory for the rule");
+		return NULL;
+	}
+	/* ids tag per-flow slots in 31 bits and are never reused */
+	if (rs.next_id >= WF_RULE_ID_MAX) {
+		snprintf(err, err_len, "%u rules were added since start-up: "
+			"no rule id is left", WF_RULE_ID_MAX - 1);
+		free(rt);
 		return NULL;
 	}
 	rt->r = *r;

@@ -93,7 +93,8 @@ const char *wf_action_names(void);
 #define WF_ACT_SLOTS 3
 
 struct wf_act_slot {
-	uint32_t tag;          /**< rule id << 1 | direction; 0 = free */
+	uint32_t tag;          /**< rule id << 1 | direction; 0 = free
+	                            (so rule ids stay below 2^31) */
 	uint32_t n;            /**< matching packets (or data segments) counted */
 	uint32_t seq;          /**< drop seg: sequence number of segment N */
 };
@@ -173,14 +174,18 @@ void wf_act_slots_prune(struct wf_act_slots *slots,
  * @param p       its parse summary (CLASSIFY, TCP)
  * @param to_sender false: the RST continues the packet's direction, to its
  *                receiver, from the sender's address, seq = the packet's
- *                seq; true: it goes back to the sender, from the receiver's
- *                address, seq = the packet's ack (the sender's rcv_nxt)
+ *                seq (RST|ACK with the packet's ack, or a bare RST with ack 0
+ *                when the packet has no ACK); true: it goes back to the
+ *                sender, from the receiver's address, RST|ACK with seq = the
+ *                packet's ack (the sender's rcv_nxt; 0 when the packet has
+ *                no ACK, as a kernel answers a SYN) and ack = the end of
+ *                the packet's sequence space
  * @param out     the RST frame: L2 header (MACs swapped for to_sender,
  *                VLAN tags kept), IPv4 (TTL 64, DF) or IPv6 (hop limit 64),
- *                20-byte TCP header with RST|ACK, checksums set
+ *                20-byte TCP header, window 0, checksums set
  * @param out_cap bytes available at @p out
- * @return the frame's length, or 0 when it cannot be built (not TCP, no
- *   ACK on a packet whose sender we answer, too small a buffer)
+ * @return the frame's length, or 0 when it cannot be built (not TCP, too
+ *   small a buffer)
  */
 uint32_t wf_act_rst_build(const uint8_t *frame, const struct wf_pkt *p,
 		bool to_sender, uint8_t *out, uint32_t out_cap);

@@ -24,12 +24,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "wf_cmd.h"
 #include "wf_num.h"
 #include "wf_rule.h"
 #include "wf_tcp.h"
 
-#define RULE_LINE_MAX 500      /* bytes in a line for wf_rule_parse_line */
-#define RULE_WORDS_MAX 64      /* words in a line */
 #define ECHO_MAX 40            /* bytes of a value echoed in a message */
 #define EXPIRE_MAX 31536000u   /* a year, in seconds */
 
@@ -140,7 +139,7 @@ sb_word(struct sbuf *b, const char *word)
 	sb_printf(b, "%s%s ", b->off > 0 ? " " : "", word);
 }
 
-/* ---- keyword values ---------------------------------------------------- */
+/* ---- keyword values ---- */
 
 struct kw {
 	const char *name;
@@ -182,11 +181,12 @@ kw_find(const struct kw *t, size_t nb, const char *s, size_t n,
 {
 	size_t i;
 
-	for (i = 0; i < nb; i++)
-		if (strlen(t[i].name) == n && strncasecmp(s, t[i].name, n) == 0) {
-			*val = t[i].val;
-			return true;
-		}
+	for (i = 0; i < nb; i++) {
+		if (strlen(t[i].name) != n || strncasecmp(s, t[i].name, n) != 0)
+			continue;
+		*val = t[i].val;
+		return true;
+	}
 	return false;
 }
 
@@ -290,7 +290,7 @@ kind_find(const char *s, size_t n, unsigned int *bit)
 	return false;
 }
 
-/* ---- the match words ------------------------------------------------------ */
+/* ---- the match words ---- */
 
 /* Outcome of the name check, so the parser can say what is wrong. */
 enum name_fault {
@@ -347,8 +347,8 @@ parse_name(struct ctx *c, const char *word, const char *val)
 		return fail(c, "%s: empty (1-%d characters of [A-Za-z0-9_.-])",
 			word, WF_RULE_NAME_MAX);
 	case NAME_LONG:
-		return fail(c, "%s: %s is longer than %d characters (%zu)", word,
-			echo(&e, val), WF_RULE_NAME_MAX, strlen(val));
+		return fail(c, "%s: %s is longer than %d characters (%zu)",
+			word, echo(&e, val), WF_RULE_NAME_MAX, strlen(val));
 	case NAME_CHAR:
 		return fail(c, "%s: %s has a character outside [A-Za-z0-9_.-] "
 			"(names are 1-%d of them)", word, echo(&e, val),
@@ -521,7 +521,8 @@ parse_port(struct ctx *c, const char *word, const char *val)
 	return parse_range(c, word, val, &c->r->m.port);
 }
 
-#define FLAG_NAMES_TEXT "SYN ACK FIN RST PSH URG ECE CWR, comma-joined, ALL, NONE"
+#define FLAG_NAMES_TEXT \
+	"SYN ACK FIN RST PSH URG ECE CWR, comma-joined, ALL, NONE"
 
 /* SET/MASK, as iptables --tcp-flags MASK SET with the halves swapped. */
 static int
@@ -542,9 +543,9 @@ parse_flags(struct ctx *c, const char *word, const char *val)
 		return fail(c, "%s: %s is not a flag (" FLAG_NAMES_TEXT ")",
 			word, echo_n(&e, bad, bad_len));
 	if ((set & ~mask) != 0)
-		return fail(c, "%s: %s sets flags outside its MASK (SET/MASK: of "
-			"the flags in MASK exactly SET are set)", word,
-			echo(&e, val));
+		return fail(c, "%s: %s sets flags outside its MASK "
+			"(SET/MASK: of the flags in MASK exactly SET are set)",
+			word, echo(&e, val));
 	c->r->m.flags_set = (uint8_t)set;
 	c->r->m.flags_mask = (uint8_t)mask;
 	return 0;
@@ -723,7 +724,7 @@ match_word_find(const char *word)
 	return NULL;
 }
 
-/* ---- the parser ------------------------------------------------------------ */
+/* ---- the parser ---- */
 
 /* The match part: word value pairs up to "action"; *next indexes it. */
 static int
@@ -850,15 +851,43 @@ parse_action(struct ctx *c, int argc, char *const argv[], int *used)
 	return 0;
 }
 
+static int
+parse_expire(struct ctx *c, const char *val)
+{
+	struct echo e;
+	uint64_t v;
+
+	if (c->r->expire_s != 0)
+		return fail(c, "expire: given twice");
+	if (wf_num_u64(val, 1, EXPIRE_MAX, &v) != 0)
+		return fail(c, "expire: %s is not a number of seconds (1-%u)",
+			echo(&e, val), EXPIRE_MAX);
+	c->r->expire_s = (uint32_t)v;
+	return 0;
+}
+
+static int
+parse_seed(struct ctx *c, const char *val)
+{
+	struct echo e;
+	uint64_t v;
+
+	if (c->r->has_seed)
+		return fail(c, "seed: given twice");
+	if (wf_num_u64(val, 0, UINT64_MAX, &v) != 0)
+		return fail(c, "seed: %s is not a seed (0-%" PRIu64 ")",
+			echo(&e, val), UINT64_MAX);
+	c->r->has_seed = true;
+	c->r->seed = v;
+	return 0;
+}
+
 /* expire SECONDS and seed N, each at most once, after the action. */
 static int
 parse_tail(struct ctx *c, int argc, char *const argv[])
 {
-	struct wf_rule *r = c->r;
-	bool is_expire;
 	struct echo e;
-	uint64_t v;
-	int i;
+	int i, ret;
 
 	for (i = 0; i < argc; i += 2) {
 		if (!is_tail_word(argv[i]))
@@ -867,24 +896,13 @@ parse_tail(struct ctx *c, int argc, char *const argv[])
 				"%s: unknown word (after the action's words "
 				"only expire SECONDS and seed N may follow)",
 				echo(&e, argv[i]));
-		is_expire = argv[i][0] == 'e';
 		if (i + 1 >= argc)
 			return fail(c, "%s: needs a value", argv[i]);
-		if (is_expire ? r->expire_s != 0 : r->has_seed)
-			return fail(c, "%s: given twice", argv[i]);
-		if (is_expire) {
-			if (wf_num_u64(argv[i + 1], 1, EXPIRE_MAX, &v) != 0)
-				return fail(c, "expire: %s is not a number of "
-					"seconds (1-%u)", echo(&e, argv[i + 1]),
-					EXPIRE_MAX);
-			r->expire_s = (uint32_t)v;
-		} else {
-			if (wf_num_u64(argv[i + 1], 0, UINT64_MAX, &v) != 0)
-				return fail(c, "seed: %s is not a seed (0-%" PRIu64
-					")", echo(&e, argv[i + 1]), UINT64_MAX);
-			r->has_seed = true;
-			r->seed = v;
-		}
+		ret = strcmp(argv[i], "expire") == 0 ?
+			parse_expire(c, argv[i + 1]) :
+			parse_seed(c, argv[i + 1]);
+		if (ret != 0)
+			return ret;
 	}
 	return 0;
 }
@@ -912,8 +930,8 @@ wf_rule_parse(int argc, char *const argv[], const struct wf_rule_env *env,
 	if (ret != 0)
 		return ret;
 	/* the seed feeds only the generator of "drop prob" */
-	if (out->has_seed &&
-			!(a->kind == WF_ACT_DROP && (a->drop_mods & WF_DROP_PROB)))
+	if (out->has_seed && !(a->kind == WF_ACT_DROP &&
+			(a->drop_mods & WF_DROP_PROB)))
 		return fail(&c, "seed: only drop prob uses a seed");
 	return 0;
 }
@@ -929,25 +947,32 @@ wf_rule_parse_line(const char *line, const struct wf_rule_env *env,
 		struct wf_rule *out, char *err, size_t err_len)
 {
 	struct ctx c = { .env = env, .r = out, .err = err, .err_len = err_len };
-	char buf[RULE_LINE_MAX + 1];
-	char *argv[RULE_WORDS_MAX];
+	char buf[WF_CMD_LINE_MAX + 1];
+	char *argv[WF_CMD_WORDS_MAX];
 	size_t n = line != NULL ? strlen(line) : 0;
 	int argc = 0;
 	char *p;
 
 	memset(out, 0, sizeof(*out));
+	/* the same limits as wf_cmd_exec: the line end does not count */
+	if (n > 0 && line[n - 1] == '\n')
+		n--;
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
 	/* checked before anything is read: a long line is refused whole */
-	if (n > RULE_LINE_MAX)
-		return fail(&c, "line too long (%zu > %d)", n, RULE_LINE_MAX);
-	memcpy(buf, line != NULL ? line : "", n + 1);
+	if (n > WF_CMD_LINE_MAX)
+		return fail(&c, "line too long (%zu > %d)", n, WF_CMD_LINE_MAX);
+	if (n > 0)
+		memcpy(buf, line, n);
+	buf[n] = '\0';
 	for (p = buf; *p != '\0';) {
 		while (is_blank(*p))
 			*p++ = '\0';
 		if (*p == '\0')
 			break;
-		if (argc == RULE_WORDS_MAX)
+		if (argc == WF_CMD_WORDS_MAX)
 			return fail(&c, "line: more than %d words",
-				RULE_WORDS_MAX);
+				WF_CMD_WORDS_MAX);
 		argv[argc++] = p;
 		while (*p != '\0' && !is_blank(*p))
 			p++;
@@ -955,7 +980,7 @@ wf_rule_parse_line(const char *line, const struct wf_rule_env *env,
 	return wf_rule_parse(argc, argv, env, out, err, err_len);
 }
 
-/* ---- the printer ------------------------------------------------------------ */
+/* ---- the printer ---- */
 
 /* " ARGS" of the action, nothing when it has none. */
 static void
@@ -991,8 +1016,10 @@ wf_rule_format(const struct wf_rule *r, char *buf, size_t len)
 		buf[0] = '\0';
 	if (r->name[0] != '\0') {
 		sb_word(&b, "name");
+		/* only a struct made by hand can hold a bad name: escape it */
 		sb_printf(&b, "%s", wf_rule_name_valid(r->name) ? r->name :
-			echo_n(&e, r->name, strnlen(r->name, WF_RULE_NAME_MAX)));
+			echo_n(&e, r->name,
+				strnlen(r->name, WF_RULE_NAME_MAX)));
 	}
 	for (i = 0; i < DIM(match_words); i++) {
 		mw = &match_words[i];
