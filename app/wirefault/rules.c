@@ -52,6 +52,7 @@ static struct {
 	bool staging;               /* a file is being read: commit at its end */
 	uint32_t next_id;
 	uint32_t version;
+	uint32_t stamp;             /* of the latest mark_list() */
 	uint64_t deadman_at;        /* atomic (telemetry reads): timer cycles, 0: off */
 	uint32_t deadman_s;
 	struct retired retired[WF_RETIRED_MAX];
@@ -185,15 +186,20 @@ work_append(struct wf_rule_rt *rt)
 	return 0;
 }
 
-static bool
-in_list(struct wf_rule_rt *const *list, uint32_t nb, const struct wf_rule_rt *rt)
+/*
+ * Mark every rule of a list with a fresh stamp, so that "is it in the
+ * list?" is one compare afterwards: a change stays linear in the number
+ * of rules, also with thousands of them.
+ */
+static uint32_t
+mark_list(struct wf_rule_rt *const *list, uint32_t nb)
 {
 	uint32_t i;
 
+	rs.stamp++;
 	for (i = 0; i < nb; i++)
-		if (list[i] == rt)
-			return true;
-	return false;
+		list[i]->stamp = rs.stamp;
+	return rs.stamp;
 }
 
 /* Free retired sets whose grace period is over (or all, when @p all). */
@@ -228,7 +234,7 @@ work_publish(void)
 {
 	struct wf_ruleset *old = set_now(), *s;
 	struct wf_rule_rt **gone = NULL;
-	uint32_t i, nb_gone = 0;
+	uint32_t i, nb_gone = 0, stamp;
 
 	retired_reap();
 	if (rs.nb_retired == WF_RETIRED_MAX) {
@@ -239,8 +245,9 @@ work_publish(void)
 	s = set_alloc(rs.nb_work);
 	if (s == NULL)
 		return -ENOMEM;
+	stamp = mark_list(rs.work, rs.nb_work);
 	for (i = 0; i < old->nb; i++)
-		if (!in_list(rs.work, rs.nb_work, old->rule[i]))
+		if (old->rule[i]->stamp != stamp)
 			nb_gone++;
 	if (nb_gone != 0) {
 		gone = malloc(sizeof(*gone) * nb_gone);
@@ -250,7 +257,7 @@ work_publish(void)
 		}
 		nb_gone = 0;
 		for (i = 0; i < old->nb; i++)
-			if (!in_list(rs.work, rs.nb_work, old->rule[i]))
+			if (old->rule[i]->stamp != stamp)
 				gone[nb_gone++] = old->rule[i];
 	}
 	memcpy(s->rule, rs.work, sizeof(*s->rule) * rs.nb_work);
@@ -271,10 +278,10 @@ static void
 work_discard(void)
 {
 	const struct wf_ruleset *s = set_now();
-	uint32_t i;
+	uint32_t i, stamp = mark_list(s->rule, s->nb);
 
 	for (i = 0; i < rs.nb_work; i++)
-		if (!in_list(s->rule, s->nb, rs.work[i]))
+		if (rs.work[i]->stamp != stamp)
 			rule_free(rs.work[i]);
 	rs.nb_work = 0;
 }
@@ -401,7 +408,8 @@ rule_del(const char *key, struct wf_reply *r)
 		sizeof(*rs.work) * (rs.nb_work - i - 1));
 	rs.nb_work--;
 	/* staged in this file and never published: nobody else holds it */
-	if (rs.staging && !in_list(set_now()->rule, set_now()->nb, rt))
+	if (rs.staging && rt->stamp != mark_list(set_now()->rule,
+			set_now()->nb))
 		rule_free(rt);
 	if (work_close(r) != 0)
 		return -ENOMEM;
@@ -419,14 +427,8 @@ rule_flush(struct wf_reply *r)
 		return -ENOMEM;
 	}
 	nb = rs.nb_work;
-	if (rs.staging) {
-		const struct wf_ruleset *s = set_now();
-		uint32_t i;
-
-		for (i = 0; i < rs.nb_work; i++)
-			if (!in_list(s->rule, s->nb, rs.work[i]))
-				rule_free(rs.work[i]);
-	}
+	if (rs.staging)
+		work_discard();
 	rs.nb_work = 0;
 	if (work_close(r) != 0)
 		return -ENOMEM;

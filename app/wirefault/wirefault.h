@@ -124,6 +124,7 @@ struct wf_rule_rt {
 	uint32_t id;               /* 1, 2, ...: never reused */
 	int log_file;              /* WF_ACT_LOG: index of its pcap, else -1 */
 	uint64_t expire_at;        /* timer cycles, 0: never */
+	uint32_t stamp;            /* control lcore: list membership marks */
 	struct wf_rule_wstate *w;  /* one per worker */
 };
 
