@@ -5,6 +5,7 @@
 import os
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 
@@ -28,14 +29,29 @@ def built():
 
 
 @pytest.fixture(scope="module")
-def lab(built):
-    """A lab (client, wirefault, server) for the tests of one module."""
+def lab(built, request):
+    """A lab (client, wirefault, server) for the tests of one module.
+
+    A module may set LAB_EXTRA (a list of wirefault options, e.g. ["-f",
+    "config/x.rules"]: the lab passes them after its --), LAB_CWD (the
+    directory the lab, so wirefault, runs in: relative paths in LAB_EXTRA
+    and in rules start there) or LAB_IN_TMPDIR = True (run it in a fresh
+    temporary directory, removed afterwards, so that relative paths such as
+    `log file x.pcap` land there); lab.cwd names the directory."""
     if not _can_make_namespaces():
         pytest.skip("needs root and network namespaces")
-    lab = Lab()
+    extra = getattr(request.module, "LAB_EXTRA", None)
+    tmp = (tempfile.mkdtemp(prefix="wflabcwd")
+           if getattr(request.module, "LAB_IN_TMPDIR", False) else None)
+    cwd = tmp or getattr(request.module, "LAB_CWD", None)
     try:
-        yield lab
+        lab = Lab(extra=extra, cwd=cwd)
+        try:
+            yield lab
+        finally:
+            lab.stop()
+            left = lab.namespaces_left()
+            assert not left, f"lab left namespaces behind: {left}"
     finally:
-        lab.stop()
-        left = lab.namespaces_left()
-        assert not left, f"lab left namespaces behind: {left}"
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -11,11 +11,13 @@ namespace made is removed, also when a test fails.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
 import re
 import signal
 import socket
+import struct
 import subprocess
 import tempfile
 import threading
@@ -233,6 +235,205 @@ def flow_from_telemetry(d: dict) -> Flow:
                 d["retrans_reply"], d["first_syn_unix_us"])
 
 
+# --- rules (`show rules`, /wirefault/rules) ---
+
+@dataclass
+class Rule:
+    """One rule of `show rules` or /wirefault/rules. expires_s is None when
+    the rule never expires; name is "" when unnamed."""
+    id: int
+    name: str
+    matched: int
+    acted: int
+    expires_s: int | None
+    text: str
+
+    def words(self) -> list[str]:
+        return self.text.split()
+
+
+@dataclass
+class RuleSet:
+    """The rule set: its version, the dead-man switch and the rules in
+    evaluation order. deadman_s is None when the switch is off, else the
+    seconds left (`show rules` prints one decimal, telemetry has ms)."""
+    version: int
+    deadman_s: float | None
+    rules: list[Rule]
+
+    def by_name(self, name: str) -> Rule:
+        found = [r for r in self.rules if r.name == name]
+        assert len(found) == 1, f"rule {name!r}: {len(found)} in {self}"
+        return found[0]
+
+    def by_id(self, rid: int) -> Rule:
+        found = [r for r in self.rules if r.id == rid]
+        assert len(found) == 1, f"rule id {rid}: {len(found)} in {self}"
+        return found[0]
+
+
+def parse_show_rules(text: str) -> RuleSet:
+    """Parse `show rules`: "rules: N, version V, deadman off" (or "deadman
+    armed, S.S s left"), a column header starting with "id", then one line
+    per rule "ID NAME MATCHED ACTED EXPIRES TEXT..." (NAME and EXPIRES "-"
+    when none); any other line (an empty set's note) is ignored."""
+    lines = [l for l in text.splitlines() if l.strip()]
+    m = re.match(r"rules: (\d+), version (\d+), deadman (?:off|armed, "
+                 r"([0-9.]+) s left)$", lines[0].strip()) if lines else None
+    assert m, f"unexpected first line of show rules: {text[:200]!r}"
+    assert len(lines) > 1 and lines[1].split()[0] == "id", \
+        f"no column header in show rules: {text[:300]!r}"
+    rules = []
+    for line in lines[2:]:
+        f = line.split(None, 5)
+        if not f[0].isdigit():
+            continue
+        assert len(f) == 6, f"bad rule line: {line!r}"
+        rules.append(Rule(int(f[0]), "" if f[1] == "-" else f[1], int(f[2]),
+                          int(f[3]), None if f[4] == "-" else int(f[4]),
+                          f[5].strip()))
+    assert len(rules) == int(m.group(1)), \
+        f"show rules says {m.group(1)} rules and lists {len(rules)}:\n{text}"
+    return RuleSet(int(m.group(2)),
+                   None if m.group(3) is None else float(m.group(3)), rules)
+
+
+def rule_from_telemetry(d: dict) -> Rule:
+    exp = d.get("expire_s", 0)
+    return Rule(int(d["id"]), d.get("name", "") or "", int(d["matched"]),
+                int(d["acted"]), None if exp in (0, -1, None) else int(exp),
+                str(d["text"]))
+
+
+@dataclass
+class RuleAdded:
+    """`rule add`'s answer: "rule ID added: CANONICAL-TEXT"."""
+    id: int
+    text: str
+
+
+# --- captures ---
+
+@dataclass
+class TcpSeg:
+    """One TCP packet of a capture (IPv4 or IPv6 over Ethernet)."""
+    time: float
+    src: str             # endpoints as wirefault writes them
+    dst: str
+    seq: int
+    ack: int
+    flags: int           # FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 ...
+    length: int          # TCP payload bytes (from the IP length)
+
+    @property
+    def sport(self) -> int:
+        return int(self.src.rsplit(":", 1)[1])
+
+    @property
+    def dport(self) -> int:
+        return int(self.dst.rsplit(":", 1)[1])
+
+
+def read_tcp_pcap(path: str | Path) -> list[TcpSeg]:
+    """The TCP packets of a classic pcap (Ethernet, optionally one VLAN
+    tag), read with struct so that a large capture is quick; a record cut
+    short at the end (tcpdump still writing) is ignored."""
+    data = Path(path).read_bytes()
+    if len(data) < 24:
+        return []
+    magic = struct.unpack("<I", data[:4])[0]
+    if magic in (0xA1B2C3D4, 0xA1B23C4D):
+        e = "<"
+    elif magic in (0xD4C3B2A1, 0x4D3CB2A1):
+        e = ">"
+    else:
+        raise AssertionError(f"{path}: not a classic pcap (magic {magic:#x})")
+    nano = magic in (0xA1B23C4D, 0x4D3CB2A1)
+    link = struct.unpack(e + "I", data[20:24])[0] & 0xFFFF
+    assert link == 1, f"{path}: link type {link}, not Ethernet"
+    rec = struct.Struct(e + "IIII")
+    off, out = 24, []
+    while off + 16 <= len(data):
+        sec, frac, incl, _ = rec.unpack_from(data, off)
+        off += 16
+        if off + incl > len(data):
+            break
+        fr = data[off:off + incl]
+        off += incl
+        t = sec + frac / (1e9 if nano else 1e6)
+        l3 = 14
+        etype = struct.unpack_from("!H", fr, 12)[0] if len(fr) >= 14 else 0
+        if etype == 0x8100 and len(fr) >= 18:
+            etype, l3 = struct.unpack_from("!H", fr, 16)[0], 18
+        if etype == 0x0800 and len(fr) >= l3 + 20:
+            ihl = (fr[l3] & 0x0F) * 4
+            if fr[l3 + 9] != 6:
+                continue
+            tot = struct.unpack_from("!H", fr, l3 + 2)[0]
+            src = ".".join(map(str, fr[l3 + 12:l3 + 16]))
+            dst = ".".join(map(str, fr[l3 + 16:l3 + 20]))
+            l4, l4len, v6 = l3 + ihl, tot - ihl, False
+        elif etype == 0x86DD and len(fr) >= l3 + 40:
+            if fr[l3 + 6] != 6:
+                continue  # extension headers are not followed here
+            src = str(ipaddress.IPv6Address(fr[l3 + 8:l3 + 24]))
+            dst = str(ipaddress.IPv6Address(fr[l3 + 24:l3 + 40]))
+            l4 = l3 + 40
+            l4len = struct.unpack_from("!H", fr, l3 + 4)[0]
+            v6 = True
+        else:
+            continue
+        if len(fr) < l4 + 14:
+            continue
+        sport, dport, seq, ack, doff, flags = struct.unpack_from(
+            "!HHIIBB", fr, l4)
+        plen = l4len - (doff >> 4) * 4
+        if v6:
+            s, d = f"[{src}]:{sport}", f"[{dst}]:{dport}"
+        else:
+            s, d = f"{src}:{sport}", f"{dst}:{dport}"
+        out.append(TcpSeg(t, s, d, seq, ack, flags, max(plen, 0)))
+    return out
+
+
+class Capture:
+    """A tcpdump started by Lab.capture(); stop() ends it by PID (SIGTERM:
+    it flushes) and returns its summary, with the kernel's drop count."""
+
+    def __init__(self, path: Path, proc: Process):
+        self.path = path
+        self.proc = proc
+        self.dropped: int | None = None
+
+    def stop(self) -> int:
+        """Stop tcpdump; the packets it says the kernel dropped (-1 when
+        it did not say)."""
+        if self.dropped is None:
+            self.proc.stop(signal.SIGTERM)
+            m = re.search(r"(\d+) packets? dropped by kernel",
+                          self.proc.output)
+            self.dropped = int(m.group(1)) if m else -1
+        return self.dropped
+
+    def packets(self) -> list[TcpSeg]:
+        return read_tcp_pcap(self.path)
+
+
+
+@dataclass
+class Sock:
+    """One line of `ss -tan`: state, queues and endpoints."""
+    state: str           # ss's names: ESTAB, SYN-RECV, CLOSE-WAIT, ...
+    recv_q: int
+    send_q: int
+    local: str
+    peer: str
+
+
+def _unmapped(ep: str) -> str:
+    m = re.fullmatch(r"\[::ffff:(\d+\.\d+\.\d+\.\d+)\]:(\d+)", ep)
+    return f"{m.group(1)}:{m.group(2)}" if m else ep
+
 class Telemetry:
     """A client of DPDK's telemetry socket (what dpdk-telemetry.py does)."""
 
@@ -252,11 +453,12 @@ class Telemetry:
 class Process:
     """A started process whose output is collected in the background."""
 
-    def __init__(self, argv: list[str], stdin=subprocess.DEVNULL):
+    def __init__(self, argv: list[str], stdin=subprocess.DEVNULL,
+                 cwd: str | Path | None = None):
         self.argv = argv
         self.proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True,
-                                     bufsize=1)
+                                     bufsize=1, cwd=cwd)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -365,6 +567,83 @@ class Appliance:
             start = page["next"]
         return out
 
+    # --- rules ---
+
+    def rule_try(self, *words: str) -> CtlResult:
+        """Any `rule ...` command as given (accepted or not)."""
+        return self.ctl("rule", *words)
+
+    def rule_add(self, spec: str) -> RuleAdded:
+        """`rule add SPEC` (SPEC split at blanks); must be accepted."""
+        r = self.ctl("rule", "add", *spec.split())
+        assert r.accepted, f"rule add {spec}: rejected: {r.err.strip()}"
+        m = re.match(r"rule (\d+) added: (.*)$", r.out.strip())
+        assert m, f"rule add {spec}: unexpected answer {r.out!r}"
+        return RuleAdded(int(m.group(1)), m.group(2))
+
+    def rule_del(self, key: str | int) -> None:
+        r = self.ctl("rule", "del", str(key))
+        assert r.accepted, f"rule del {key}: rejected: {r.err.strip()}"
+        assert re.match(r"rule \d+ deleted", r.out.strip()), r.out
+
+    def rule_flush(self) -> int:
+        """`rule flush`; the number of rules it removed."""
+        r = self.ctl("rule", "flush")
+        assert r.accepted, f"rule flush: rejected: {r.err.strip()}"
+        m = re.match(r"(\d+) rules? flushed", r.out.strip())
+        assert m, f"rule flush: unexpected answer {r.out!r}"
+        return int(m.group(1))
+
+    def rule_load(self, path: str | Path) -> str:
+        """`rule load PATH` (the whole set replaced); must be accepted."""
+        r = self.ctl("rule", "load", str(path))
+        assert r.accepted, f"rule load {path}: rejected: {r.err.strip()}"
+        return r.out
+
+    def show_rules(self) -> RuleSet:
+        r = self.ctl("show", "rules")
+        assert r.accepted, r.err
+        return parse_show_rules(r.out)
+
+    def rules_telemetry(self, count: int = 16) -> tuple[dict, list[Rule]]:
+        """Every rule through /wirefault/rules,START,COUNT pages: the first
+        page's header (version, total, deadman_ms) and the rules."""
+        out: list[Rule] = []
+        start, head = 0, None
+        while start != -1:
+            page = self.telemetry(f"/wirefault/rules,{start},{count}")
+            assert isinstance(page, dict), f"/wirefault/rules,{start}: {page}"
+            head = head or {k: v for k, v in page.items()
+                            if not k.startswith("rule")}
+            i = 0
+            while f"rule{i}" in page:
+                out.append(rule_from_telemetry(page[f"rule{i}"]))
+                i += 1
+            assert page["next"] == -1 or page["next"] > start, page
+            start = page["next"]
+        return head, out
+
+    def deadman(self, arg: str | int) -> CtlResult:
+        """`deadman SECONDS|confirm|off`; must be accepted."""
+        r = self.ctl("deadman", str(arg))
+        assert r.accepted, f"deadman {arg}: rejected: {r.err.strip()}"
+        return r
+
+    def port_counters(self) -> dict[int, dict[str, int]]:
+        """/wirefault/stats per ingress port: every counter by name."""
+        stats = self.telemetry("/wirefault/stats")
+        assert isinstance(stats, dict), stats
+        return {int(k[4:]): v for k, v in stats.items()
+                if re.fullmatch(r"port\d+", k) and isinstance(v, dict)}
+
+    def counter(self, name: str, port: int | None = None) -> int:
+        """One /wirefault/stats counter, of one ingress port or summed."""
+        ports = self.port_counters()
+        rows = [ports[port]] if port is not None else list(ports.values())
+        missing = [p for p, v in ports.items() if name not in v]
+        assert not missing, f"/wirefault/stats has no {name!r}: {ports}"
+        return sum(int(r[name]) for r in rows)
+
     @property
     def socket_path(self) -> Path:
         return RUN_DIR / self.prefix / "wirefault.sock"
@@ -396,8 +675,13 @@ class Lab(Appliance):
     """app/wirefault-lab --no-console with a unique name."""
 
     def __init__(self, extra: list[str] | None = None, xdp: bool = False,
-                 mirror: bool = False, tag: str = "wfd"):
+                 mirror: bool = False, tag: str = "wfd",
+                 cwd: str | Path | None = None):
+        """@extra: wirefault options (after the lab's --); @cwd: the
+        directory the lab (and so wirefault, whose relative paths such as
+        `-f rules` or `log file x.pcap` start there) runs in."""
         self.name = unique_name(tag)
+        self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.prefix = self.name
         argv = [str(LAB), "--no-console", "--name", self.name]
         if xdp:
@@ -406,7 +690,7 @@ class Lab(Appliance):
             argv.append("--mirror")
         if extra:
             argv += ["--", *extra]
-        self.process = Process(argv)
+        self.process = Process(argv, cwd=cwd)
         if not self.process.wait_for(r"^lab ready", 180):
             rc = self.process.stop()
             raise RuntimeError(f"lab did not come up (rc {rc}):\n"
@@ -443,6 +727,90 @@ class Lab(Appliance):
                   ) -> subprocess.CompletedProcess:
         return subprocess.run(["ip", "netns", "exec", self.server, *argv],
                               capture_output=True, text=True, timeout=timeout)
+
+    def ns(self, side: str) -> str:
+        """The namespace of "client", "server" or "wire" (wirefault's)."""
+        assert side in ("client", "server", "wire"), side
+        return f"{self.name}-{side}"
+
+    def run_in(self, side: str, *argv: str, timeout: float = 120,
+               check: bool = True) -> subprocess.CompletedProcess:
+        """argv in the client or server namespace; with @check its exit
+        status must be 0."""
+        r = subprocess.run(["ip", "netns", "exec", self.ns(side), *argv],
+                           capture_output=True, text=True, timeout=timeout)
+        if check:
+            assert r.returncode == 0, \
+                f"{' '.join(argv)} in {side}: status {r.returncode}: " \
+                f"{r.stderr.strip()}"
+        return r
+
+    def spawn(self, side: str, argv: list[str], ready: str | None = None,
+              timeout: float = 15) -> Process:
+        """Start argv in a namespace (the caller stops it by PID, e.g. with
+        an ExitStack) and, with @ready, wait for a line matching it."""
+        proc = Process(["ip", "netns", "exec", self.ns(side), *argv])
+        if ready is not None and not proc.wait_for(ready, timeout):
+            proc.stop()
+            raise RuntimeError(f"{argv} in {side}: no {ready!r} within "
+                               f"{timeout}s:\n{proc.output[-2000:]}")
+        return proc
+
+    def capture(self, side: str, path: str | Path, bpf: str,
+                snaplen: int = 128) -> "Capture":
+        """tcpdump on eth0 of the client (what the client received from
+        wirefault and sent to it) or the server (the same on the other
+        side of the box), writing @path; stop() it before reading all."""
+        proc = self.spawn(side, ["tcpdump", "-i", "eth0", "-n", "-U",
+                                 "--immediate-mode", "-B", "16384",
+                                 "-s", str(snaplen), "-Z", "root",
+                                 "-w", str(path), bpf],
+                          ready=r"listening on")
+        return Capture(Path(path), proc)
+
+    def set_sysctl(self, side: str, key: str, value) -> str | None:
+        """Set a sysctl in one namespace; its old value, blanks single
+        (None: the kernel has no such key, nothing was set). The caller
+        restores it."""
+        r = self.run_in(side, "sysctl", "-n", key, check=False)
+        if r.returncode != 0:
+            return None
+        self.run_in(side, "sysctl", "-qw", f"{key}={value}")
+        got = " ".join(self.run_in(side, "sysctl", "-n", key).stdout.split())
+        assert got == " ".join(str(value).split()), \
+            f"{key} in {side}: set {value}, reads {got}"
+        return " ".join(r.stdout.split())
+
+    def tcp_sockets(self, side: str) -> list["Sock"]:
+        """`ss -Htan` in a namespace, LISTEN included; IPv4-mapped IPv6
+        endpoints are written as IPv4 ("198.18.0.1:45678")."""
+        out = []
+        for line in self.run_in(side, "ss", "-Htan").stdout.splitlines():
+            f = line.split()
+            if len(f) >= 5 and f[1].isdigit() and f[2].isdigit():
+                out.append(Sock(f[0], int(f[1]), int(f[2]),
+                                _unmapped(f[3]), _unmapped(f[4])))
+        return out
+
+    def nstat(self, side: str, counter: str) -> int:
+        """A kernel SNMP/netstat counter of one namespace, absolute, without
+        touching nstat's history file (-a -s)."""
+        r = self.run_in(side, "nstat", "-asz", counter)
+        for line in r.stdout.splitlines():
+            f = line.split()
+            if f and f[0] == counter:
+                return int(f[1])
+        raise AssertionError(f"nstat in {side}: no {counter}: {r.stdout}")
+
+    def offloads(self, side: str, dev: str = "eth0") -> dict[str, str]:
+        """`ethtool -k DEV` in a namespace: feature -> "on"/"off"."""
+        r = self.run_in(side, "ethtool", "-k", dev)
+        out = {}
+        for line in r.stdout.splitlines()[1:]:
+            if ":" in line:
+                k, v = line.split(":", 1)
+                out[k.strip()] = v.split()[0] if v.split() else ""
+        return out
 
     def stop(self) -> int:
         return self.process.stop()

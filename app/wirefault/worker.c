@@ -111,6 +111,7 @@ struct burst {
 	/* per packet, from tracking: its flow (NULL if none), direction, kind */
 	struct wf_flow *flow[WF_BURST];
 	uint8_t dir[WF_BURST];
+	uint8_t state[WF_BURST];       /* its connection's state after it */
 	uint16_t kinds[WF_BURST];      /* 1 << WF_TCP_K_*, WF_RULE_TCP_RETRANS */
 	/* RSTs of reset actions: to the packets' receivers, and back */
 	struct rte_mbuf *rst_fwd[WF_BURST], *rst_back[WF_BURST];
@@ -215,8 +216,10 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 	unsigned int dir;
 	bool existed;
 
+	/* "tcp data" is any segment with payload, a FIN's included */
+	b->kinds[i] = seg.len != 0 ? 1u << WF_TCP_K_DATA : 0;
 	if (pos < 0) {
-		b->kinds[i] = (uint16_t)(1u << wf_tcp_kind(&seg));
+		b->kinds[i] |= (uint16_t)(1u << wf_tcp_kind(&seg));
 		if (!wf_tcp_flags_valid(seg.flags)) {
 			wf_stat_add(&pc->c[WF_PS_tcp_bad_flags], 1);
 			return;
@@ -235,6 +238,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 			flow_start(f, b, b->side[k], &seg, frame_len, pc);
 			b->flow[i] = f;
 			b->dir[i] = WF_DIR_ORIG;
+			b->state[i] = f->tcp.state;
 			__atomic_store_n(&f->in_use, 1, __ATOMIC_RELEASE);
 			burst_found(b, k, pos);
 			return;
@@ -247,7 +251,8 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 	r = wf_tcp_track(&f->tcp, dir, &seg, b->now_us);
 	b->flow[i] = f;
 	b->dir[i] = dir;
-	b->kinds[i] = (uint16_t)(1u << r.kind) |
+	b->state[i] = f->tcp.state;
+	b->kinds[i] |= (uint16_t)(1u << r.kind) |
 		((r.bits & WF_TCP_R_RETRANS) ? WF_RULE_TCP_RETRANS : 0);
 	if (unlikely(r.bits & (WF_TCP_R_BAD_FLAGS | WF_TCP_R_RST_INVALID |
 			WF_TCP_R_RST_INEXACT | WF_TCP_R_IGNORED))) {
@@ -270,6 +275,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 			wf_tcp_init(&f->tcp, &seg, b->now_us);
 			wf_stat_add(&pc->c[WF_PS_tcp_reopen], 1);
 			b->dir[i] = WF_DIR_ORIG;
+			b->state[i] = f->tcp.state;
 		}
 		return;
 	}
@@ -441,7 +447,7 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 	const uint32_t nb_cached = RTE_MIN(set->nb, 64u);
 	struct wf_rule_pkt rp = {
 		.pkt = p, .in_port = in_port, .has_flow = f != NULL,
-		.dir = b->dir[i], .state = f != NULL ? f->tcp.state : 0,
+		.dir = b->dir[i], .state = f != NULL ? b->state[i] : 0,
 		.tcp_kinds = b->kinds[i],
 	};
 	uint64_t cand;

@@ -149,6 +149,83 @@ class Case:
         return f
 
 
+class SeededDrop(Case):
+    """A determinism case (run_scenario.py's replay file): no expected
+    pcap, since which frames a seeded random drop takes is the PRNG's
+    business; the runner checks that replays are identical, that another
+    seed differs and that the output is the input minus rule_drop frames."""
+
+    def __init__(self, name: str, why: str, in0: list[bytes], rule: str,
+                 seed: int, other_seed: int, prob: float):
+        super().__init__(name, why, in0,
+                         commands=f"# {why}\nrule add {rule} seed {seed}\n")
+        self.other = (f"# the same rule with another seed: a different "
+                      f"output\nrule add {rule} seed {other_seed}\n")
+        self.prob = prob
+
+    def counters(self) -> str:
+        n = len(self.in0)
+        mean = self.prob * n
+        sd = (n * self.prob * (1 - self.prob)) ** 0.5
+        low, high = max(1, int(mean - 6 * sd)), min(n - 1, int(mean + 6 * sd))
+        return ("# some but not all frames dropped: "
+                f"{self.prob} x {n} = {mean:.0f} on average, "
+                f"+-6 sigma ({sd:.1f})\n"
+                f"rx {n}\n0->1 rx {n}\n0->1 rule_drop {low}..{high}\n"
+                "0->1 tx_full 0\n0->1 malformed 0\n0->1 rule_reset 0\n"
+                "1->0 rx 0\n1->0 tx 0\n")
+
+    def files(self) -> dict[str, bytes]:
+        f = super().files()
+        del f["expected.pcap"]
+        f["commands.other_seed"] = self.other.encode()
+        f["replay"] = (
+            "# the same pcap and rules twice: byte-identical outputs\n"
+            "repeat 2\n"
+            "# another seed: another output\n"
+            "differs commands.other_seed\n"
+            "# every frame missing from an output is a rule_drop\n"
+            "missing rule_drop\n").encode()
+        return f
+
+
+def flows_mix(nflows: int = 8, segments: int = 36) -> list[bytes]:
+    """@nflows TCP connections' client sides (SYN, ACK, @segments data
+    segments of 64-1400 bytes, FIN), IPv4 and IPv6, interleaved in a fixed
+    order: what port 0 of a box sees from several clients at once."""
+    flows = []
+    for f in range(nflows):
+        v6 = f % 4 == 3
+        src, dst = (C6, S6) if v6 else (C4, S4)
+        sport, dport = 40100 + f, 80 if f % 2 == 0 else 8080
+        seq0, ack = 1000 * (f + 1), 7000 * (f + 1)
+
+        def frame(flags, seq, ack, payload=b"", f=f):
+            seg = tcp(src, dst, sport, dport, seq, ack, flags, payload)
+            if v6:
+                return eth(SMAC, CMAC, 0x86DD, ipv6(src, dst, 6, seg))
+            return eth(SMAC, CMAC, 0x0800,
+                       ipv4(src, dst, 6, seg, ident=(f << 8) | 1))
+
+        pkts = [frame(0x02, seq0, 0), frame(0x10, seq0 + 1, ack + 1)]
+        seq = seq0 + 1
+        for i in range(segments):
+            size = 64 + (f * 131 + i * 397) % 1337
+            payload = bytes((f * 7 + i + j) & 0xFF for j in range(size))
+            pkts.append(frame(0x18 if i % 5 == 4 else 0x10, seq, ack + 1,
+                              payload))
+            seq += size
+        pkts.append(frame(0x11, seq, ack + 1))
+        flows.append(pkts)
+    out, step = [], 0
+    while any(flows):
+        f = flows[(step * 3) % len(flows)]   # 3 and 8 are coprime
+        if f:
+            out.append(f.pop(0))
+        step += 1
+    return out
+
+
 def cases() -> list[Case]:
     req = b"GET / HTTP/1.1\r\nHost: 198.18.0.2\r\n\r\n"
     n = len(req)
@@ -203,6 +280,13 @@ def cases() -> list[Case]:
              "comments and blank lines: nothing is sent, exit 0", [],
              commands="# read-only commands; nothing may change\n\n"
                       "show stats\r\nshow port stats all\nhelp\n"),
+        SeededDrop("drop_prob_seeded",
+                   "312 TCP frames of 8 interleaved IPv4 and IPv6 "
+                   "connections through 'drop prob 0.3 seed 42': some but "
+                   "not all dropped, the same ones on every replay, other "
+                   "ones with seed 7",
+                   flows_mix(), "name lossy proto tcp action drop prob 0.3",
+                   42, 7, 0.3),
     ]
 
 
@@ -220,7 +304,8 @@ def main() -> int:
         written = c.files()
         for fname, data in written.items():
             (d / fname).write_bytes(data)
-        for stale in ("in1.pcap", "expected0.pcap"):
+        for stale in ("in1.pcap", "expected0.pcap", "expected.pcap",
+                      "replay", "commands.other_seed"):
             if stale not in written and (d / stale).exists():
                 (d / stale).unlink()
         print(f"{c.name}: {len(c.in0)}+{len(c.in1)} packets")

@@ -15,7 +15,24 @@ A case is a folder tests/scenario/CASE/ holding:
   expected0.pcap     what must leave port 0 (optional; default nothing)
   expected_counters  "COUNTER VALUE" lines (the sum over both directions)
                      and "IN->OUT COUNTER VALUE" lines (one direction), e.g.
-                     "rx 5", "drops 0", "0->1 tx 5"; '#' starts a comment
+                     "rx 5", "drops 0", "0->1 tx 5"; VALUE may be a range
+                     LOW..HIGH (both included); '#' starts a comment
+  replay             optional: the case is a determinism check, one
+                     directive a line ('#' starts a comment):
+                       repeat N       run the case N times in all; every
+                                      run's output pcaps must be identical
+                                      to the first run's, frame by frame
+                       differs FILE   one more run with FILE (in the case
+                                      folder) as its commands: its port 1
+                                      output must differ from the first
+                                      run's (all other checks still apply)
+                       missing NAME   the frames an output lacks must be as
+                                      many as its direction's counter NAME
+                     With replay, expected.pcap (and expected0.pcap) may be
+                     left out: each output must then be its peer port's
+                     input with frames only removed (an ordered
+                     subsequence), and the frames removed must equal the
+                     direction's drops.
 
 The runner starts build/app/wirefault on two net_pcap vdevs with a unique
 --file-prefix, with forwarding held ("stop" appended to the -f commands)
@@ -42,6 +59,8 @@ required), and then checks:
     margin only covers the unlocked read of the cache lengths. If the
     telemetry gives no cache_size, RTE_MEMPOOL_CACHE_MAX_SIZE (512) is
     assumed.
+
+Each run of a case has its own --file-prefix and output pcaps.
 
 wirefault runs the -f file before its workers start, so the commands
 hold from the first packet. The runner appends "stop" to them and starts
@@ -187,7 +206,8 @@ class Scenario:
         self.build = build
         self.timeout = timeout
         self.verbose = verbose
-        self.prefix = f"wfsc-{os.getpid()}-{case}"
+        self.base_prefix = f"wfsc-{os.getpid()}-{case}"
+        self.prefix = self.base_prefix
         self.rundir = runtime_dir(self.prefix)
         self.tmp = Path(tempfile.mkdtemp(prefix=f"{self.prefix}-"))
         self.proc = None
@@ -197,8 +217,11 @@ class Scenario:
     def load(self) -> None:
         if not self.dir.is_dir():
             raise BadFixture(f"no case folder {self.dir}")
-        for need in ("README", "in.pcap", "commands", "expected.pcap",
-                     "expected_counters"):
+        self.load_replay()
+        needs = ["README", "in.pcap", "commands", "expected_counters"]
+        if self.replay is None:
+            needs.append("expected.pcap")
+        for need in needs:
             if not (self.dir / need).is_file():
                 raise BadFixture(f"{self.dir}: {need} is missing")
         self.why = (self.dir / "README").read_text().strip()
@@ -207,18 +230,15 @@ class Scenario:
         in1 = self.dir / "in1.pcap"
         self.inputs = [self.dir / "in.pcap", in1 if in1.exists() else empty]
         self.want_rx = [len(read_pcap(p)) for p in self.inputs]
-        exp0 = self.dir / "expected0.pcap"
-        self.expected = [read_pcap(exp0) if exp0.exists() else [],
-                         read_pcap(self.dir / "expected.pcap")]
-        self.outputs = [self.tmp / "out0.pcap", self.tmp / "out1.pcap"]
-        # the case's commands, then hold forwarding for the pool baseline
-        self.commands = self.tmp / "commands"
-        text = (self.dir / "commands").read_text()
-        if text and not text.endswith("\n"):
-            text += "\n"
-        self.commands.write_text(
-            text + "# run_scenario.py: no traffic before the mempool "
-            "baseline\nstop\n")
+        exp0, exp1 = self.dir / "expected0.pcap", self.dir / "expected.pcap"
+        if self.replay is not None and not exp1.exists():
+            self.expected = None    # outputs: ordered subsets of the inputs
+            self.in_frames = [read_pcap(p) for p in self.inputs]
+        else:
+            self.expected = [read_pcap(exp0) if exp0.exists() else [],
+                             read_pcap(exp1)]
+        self.case_commands = (self.dir / "commands").read_text()
+        self.prepare_run(0, self.case_commands)
         self.want_counters = []
         for n, line in enumerate(
                 (self.dir / "expected_counters").read_text().splitlines(), 1):
@@ -227,11 +247,60 @@ class Scenario:
                 continue
             if len(words) == 2:
                 words.insert(0, "")
-            if (len(words) != 3 or not words[2].isdigit() or
-                    (words[0] and not re.fullmatch(r"\d+->\d+", words[0]))):
+            rng = re.fullmatch(r"(\d+)(?:\.\.(\d+))?", words[2]) \
+                if len(words) == 3 else None
+            if (rng is None or (words[0] and
+                                not re.fullmatch(r"\d+->\d+", words[0]))):
                 raise BadFixture(f"expected_counters:{n}: '{line}': want "
-                                 "'[IN->OUT] COUNTER VALUE'")
-            self.want_counters.append((n, words[0], words[1], int(words[2])))
+                                 "'[IN->OUT] COUNTER VALUE|LOW..HIGH'")
+            low = int(rng.group(1))
+            high = int(rng.group(2)) if rng.group(2) else low
+            self.want_counters.append((n, words[0], words[1], (low, high)))
+
+    def load_replay(self) -> None:
+        """The optional replay file: repeat N, differs FILE, missing NAME."""
+        self.replay, self.repeat, self.differs, self.missing = \
+            None, 1, None, None
+        path = self.dir / "replay"
+        if not path.exists():
+            return
+        self.replay = path
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            words = line.split("#", 1)[0].split()
+            if not words:
+                continue
+            if len(words) == 2 and words[0] == "repeat" and \
+                    words[1].isdigit() and int(words[1]) >= 1:
+                self.repeat = int(words[1])
+            elif len(words) == 2 and words[0] == "differs" and \
+                    (self.dir / words[1]).is_file() and "/" not in words[1]:
+                self.differs = words[1]
+            elif len(words) == 2 and words[0] == "missing":
+                self.missing = words[1]
+            else:
+                raise BadFixture(f"replay:{n}: '{line}': want 'repeat N', "
+                                 "'differs FILE' (in the case folder) or "
+                                 "'missing COUNTER'")
+
+    def prepare_run(self, run: int, text: str) -> None:
+        """Run @run of the case (0 the first) with the commands @text: its
+        own --file-prefix, log and output pcaps."""
+        self.run_no = run
+        self.prefix = f"{self.base_prefix}-r{run}" if run else self.base_prefix
+        self.rundir = runtime_dir(self.prefix)
+        self.proc = None
+        self.log = self.tmp / (f"wirefault-r{run}.log" if run
+                               else "wirefault.log")
+        tag = f"r{run}-" if run else ""
+        self.outputs = [self.tmp / f"{tag}out0.pcap",
+                        self.tmp / f"{tag}out1.pcap"]
+        # the case's commands, then hold forwarding for the pool baseline
+        self.commands = self.tmp / f"{tag}commands"
+        if text and not text.endswith("\n"):
+            text += "\n"
+        self.commands.write_text(
+            text + "# run_scenario.py: no traffic before the mempool "
+            "baseline\nstop\n")
 
     # wirefault ---------------------------------------------------------
     def start(self) -> None:
@@ -410,10 +479,38 @@ class Scenario:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     # checks ------------------------------------------------------------
+    def check_subset(self, port: int, got: list[bytes], counters) -> None:
+        """Without an expected pcap: port @port's output is its peer's
+        input with frames only removed, as many as that direction drops."""
+        src = self.in_frames[1 - port]
+        i = 0
+        for k, g in enumerate(got):
+            while i < len(src) and src[i] != g:
+                i += 1
+            if i == len(src):
+                raise Fail(f"port {port} frame {k + 1} is not the next of "
+                           f"the input's frames in order (changed, "
+                           f"reordered or duplicated): {g[:64].hex(' ')}")
+            i += 1
+        d = f"{1 - port}->{port}"
+        removed = len(src) - len(got)
+        c = counters.get(d, {"drops": 0})
+        if removed != c["drops"]:
+            raise Fail(f"{d}: {removed} of {len(src)} frames are missing "
+                       f"from port {port}'s output, drops = {c['drops']}")
+        if self.missing is not None and \
+                c.get(self.missing) != removed:
+            raise Fail(f"{d}: {removed} frames missing from port {port}'s "
+                       f"output, {self.missing} = {c.get(self.missing)}")
+
     def check(self, counters, ports, shown) -> None:
         for port in (0, 1):
             got = read_pcap(self.outputs[port])
-            want = self.expected[port]
+            if self.expected is None:
+                self.check_subset(port, got, counters)
+                want = got
+            else:
+                want = self.expected[port]
             for i, (g, w) in enumerate(zip(got, want)):
                 if g != w:
                     raise Fail(f"port {port} frame {i + 1} differs: "
@@ -434,6 +531,9 @@ class Scenario:
                 raise Fail(f"'show stats' has no row {d}")
             if s["_unbalanced"]:
                 raise Fail(f"'show stats' marks {d} unbalanced (!)")
+            if self.missing is not None and self.missing not in s:
+                raise Fail(f"'show stats' has no column {self.missing} "
+                           f"(replay: missing {self.missing})")
             for k, v in c.items():
                 if k in s and s[k] != v:
                     raise Fail(f"{d} {k}: telemetry {v}, 'show stats' "
@@ -448,16 +548,17 @@ class Scenario:
                 wrong.append(f"expected_counters:{n}: no counter '{name}'")
                 continue
             got = sum(r[name] for r in rows)
-            if got != value:
+            low, high = value
+            if not low <= got <= high:
+                want = str(low) if low == high else f"{low}..{high}"
                 wrong.append(f"expected_counters:{n}: {d or 'total'} "
-                             f"{name} = {got}, expected {value}")
+                             f"{name} = {got}, expected {want}")
         if wrong:
             raise Fail("\n  ".join([f"{len(wrong)} counter(s) differ:"] +
                                    wrong))
 
-    def run(self) -> None:
-        self.load()
-        print(f"{self.name}: {self.why}")
+    def run_once(self) -> list[list[bytes]]:
+        """One run as prepared; the frames each port sent."""
         self.start()
         base = self.wait_ready()
         counters, ports = self.wait_settled()
@@ -470,6 +571,38 @@ class Scenario:
         if self.verbose:
             print(self.output())
         self.check(counters, ports, shown)
+        if self.rundir.name == self.prefix and self.rundir.is_dir():
+            shutil.rmtree(self.rundir, ignore_errors=True)
+        return [read_pcap(p) for p in self.outputs]
+
+    def run(self) -> None:
+        self.load()
+        print(f"{self.name}: {self.why}")
+        first = self.run_once()
+        for run in range(1, self.repeat):
+            self.prepare_run(run, self.case_commands)
+            again = self.run_once()
+            for port in (0, 1):
+                a, b = first[port], again[port]
+                diff = next((i for i, (x, y) in enumerate(zip(a, b))
+                             if x != y), None)
+                if diff is not None or len(a) != len(b):
+                    where = (f"frame {diff + 1} differs: "
+                             f"{hexdiff(b[diff], a[diff])}"
+                             if diff is not None else "")
+                    raise Fail(f"run {run + 1} is not identical to run 1 on "
+                               f"port {port}: {len(b)} frames vs "
+                               f"{len(a)}; {where}")
+        if self.differs is not None:
+            self.prepare_run(self.repeat,
+                             (self.dir / self.differs).read_text())
+            other = self.run_once()
+            if other[1] == first[1]:
+                raise Fail(f"the run with {self.differs} sent the same "
+                           f"{len(other[1])} frames out of port 1 as run 1")
+            if self.verbose:
+                print(f"{self.differs}: port 1 sent {len(other[1])} frames, "
+                      f"run 1 sent {len(first[1])}")
 
 
 def main() -> int:
