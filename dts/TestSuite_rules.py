@@ -277,3 +277,19 @@ def test_expire(app):
     add(app, "name", "stays", "action", "pass")
     time.sleep(2.0)
     assert rule_state(app)[1] == ["name stays action pass"]
+
+
+def test_deadman_from_start_file(built, tmp):
+    """Verifies: 'deadman S' in a -f file arms the switch: its rules go after S."""
+    f = write(tmp / "dm.cmds", ["rule add name guarded action pass",
+                                "deadman 4"])
+    a = VdevAppliance(NULL_PAIR, args=["-f", str(f)], tag="wfr")
+    try:
+        assert a.wait_ready(), a.process.output
+        assert "deadman armed" in a.process.output
+        assert rule_state(a)[1] == ["name guarded action pass"]
+        time.sleep(5.0)
+        assert rule_state(a)[1] == []
+        assert a.telemetry("/wirefault/rules")["deadman_ms"] == -1
+    finally:
+        a.stop()
