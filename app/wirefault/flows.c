@@ -574,33 +574,6 @@ wf_tel_tcp_states(struct rte_tel_data *d)
 	return 0;
 }
 
-/* "START" or "START,COUNT", each decimal, nothing else. */
-static int
-tel_flows_params(const char *params, uint32_t *start, uint32_t *count)
-{
-	char buf[32], *comma;
-	uint64_t v;
-
-	*start = 0;
-	*count = TEL_FLOWS_DEFAULT;
-	if (params == NULL || params[0] == '\0')
-		return 0;
-	if (strlen(params) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, params);
-	comma = strchr(buf, ',');
-	if (comma != NULL) {
-		*comma = '\0';
-		if (wf_num_u64(comma + 1, 1, TEL_FLOWS_MAX, &v) != 0)
-			return -EINVAL;
-		*count = (uint32_t)v;
-	}
-	if (wf_num_u64(buf, 0, UINT32_MAX, &v) != 0)
-		return -EINVAL;
-	*start = (uint32_t)v;
-	return 0;
-}
-
 static int
 tel_flow_dict(const struct flow_view *v, uint64_t now, struct rte_tel_data *c)
 {
@@ -646,7 +619,8 @@ wf_tel_flows(const char *params, struct rte_tel_data *d)
 	int64_t next = -1;
 	struct flow_view v;
 
-	if (tel_flows_params(params, &start, &count) != 0)
+	if (wf_tel_page_params(params, TEL_FLOWS_DEFAULT, TEL_FLOWS_MAX,
+			&start, &count) != 0)
 		return -EINVAL;
 	total = census(per_state);
 	if (rte_tel_data_start_dict(d) != 0 ||

@@ -676,37 +676,17 @@ tel_rule(struct rte_tel_data *c, const struct wf_rule_rt *rt)
 			n >= (int)sizeof(text)) != 0) ? -1 : 0;
 }
 
-/* Telemetry parameters: "", "START" or "START,COUNT" (COUNT 1-32). */
-static int
-tel_rules_params(const char *params, uint64_t *start, uint64_t *count)
-{
-	char buf[48], *comma;
-
-	*start = 0;
-	*count = TEL_RULES_PAGE;
-	if (params == NULL || *params == '\0')
-		return 0;
-	if (strlen(params) >= sizeof(buf))
-		return -EINVAL;
-	snprintf(buf, sizeof(buf), "%s", params);
-	comma = strchr(buf, ',');
-	if (comma != NULL) {
-		*comma = '\0';
-		if (wf_num_u64(comma + 1, 1, TEL_RULES_PAGE, count) != 0)
-			return -EINVAL;
-	}
-	return wf_num_u64(buf, 0, WF_RULES_MAX, start);
-}
-
 int
 wf_tel_rules(const char *params, struct rte_tel_data *d)
 {
 	const struct wf_ruleset *s;
-	uint64_t start, count, i, now, deadman_at;
+	uint32_t start, count;
+	uint64_t i, now, deadman_at;
 	char key[16];
 	int ret = 0;
 
-	if (tel_rules_params(params, &start, &count) != 0)
+	if (wf_tel_page_params(params, TEL_RULES_PAGE, TEL_RULES_PAGE,
+			&start, &count) != 0)
 		return -EINVAL;
 	rte_tel_data_start_dict(d);
 	pthread_mutex_lock(&rules_lock);
@@ -720,7 +700,8 @@ wf_tel_rules(const char *params, struct rte_tel_data *d)
 				(int)((deadman_at - now) * 1000 /
 					rte_get_timer_hz())) != 0)
 		ret = -ENOSPC;
-	for (i = start; ret == 0 && i < s->nb && i < start + count; i++) {
+	for (i = start; ret == 0 && i < s->nb && i < (uint64_t)start + count;
+			i++) {
 		struct rte_tel_data *c = rte_tel_data_alloc();
 
 		snprintf(key, sizeof(key), "rule%" PRIu64, i - start);
@@ -731,7 +712,7 @@ wf_tel_rules(const char *params, struct rte_tel_data *d)
 		}
 	}
 	if (ret == 0 && rte_tel_data_add_dict_int(d, "next",
-			start + count < s->nb ? (int)(start + count) : -1) != 0)
+			(uint64_t)start + count < s->nb ? (int)(start + count) : -1) != 0)
 		ret = -ENOSPC;
 	pthread_mutex_unlock(&rules_lock);
 	return ret;
