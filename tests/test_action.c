@@ -81,12 +81,15 @@ test_registry(void)
 		{ "drop", WF_ACT_DROP, true },
 		{ "reset", WF_ACT_RESET, true },
 		{ "log", WF_ACT_LOG, false },
+		{ "mirror", WF_ACT_MIRROR, false },
+		{ "lb", WF_ACT_LB, true },
 	};
 	const struct wf_action_ops *ops;
 	struct wf_action a;
 	unsigned int i;
 
-	WF_TEST_ASSERT_STR_EQUAL(wf_action_names(), "pass, drop, reset, log");
+	WF_TEST_ASSERT_STR_EQUAL(wf_action_names(),
+		"pass, drop, reset, log, mirror, lb");
 	for (i = 0; i < NB(rows); i++) {
 		ops = wf_action_find(rows[i].name);
 		WF_TEST_ASSERT(ops != NULL, "%s", rows[i].name);
@@ -103,7 +106,7 @@ test_registry(void)
 	WF_TEST_ASSERT(wf_action_ops_of(&a) == wf_action_find("drop"));
 	a.kind = WF_ACT_KIND_MAX;
 	WF_TEST_ASSERT(wf_action_ops_of(&a) == NULL);
-	WF_TEST_ASSERT(wf_action_find("mirror") == NULL);
+	WF_TEST_ASSERT(wf_action_find("tee") == NULL);
 	WF_TEST_ASSERT(wf_action_find("DROP") == NULL);
 	WF_TEST_ASSERT(wf_action_find("") == NULL);
 	WF_TEST_ASSERT(wf_action_find(NULL) == NULL);

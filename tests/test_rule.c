@@ -413,7 +413,7 @@ test_word_errors(void)
 		{ "", "action", "missing" },
 		{ "action", "action", "needs a value" },
 		{ "action foo", "action",
-			"unknown action 'foo' (pass, drop, reset, log)" },
+			"unknown action 'foo' (pass, drop, reset, log, mirror, lb)" },
 		{ "action PASS", "action", "unknown action 'PASS'" },
 		{ "action pass expire", "expire", "needs a value" },
 		{ "action pass expire 0", "expire",
@@ -429,8 +429,11 @@ test_word_errors(void)
 			"is not a seed (0-18446744073709551615)" },
 		{ "action drop prob 0.5 seed -1", "seed", "-1 is not a seed" },
 		{ "action drop prob 0.5 seed 0x10", "seed", "0x10 is not a seed" },
-		{ "action pass seed 1", "seed", "only drop prob uses a seed" },
-		{ "action drop seed 1", "seed", "only drop prob uses a seed" },
+		{ "action pass seed 1", "seed",
+			"only drop prob and lb mode random use a seed" },
+		{ "action drop seed 1", "seed", "only drop prob and lb mode" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 seed 1",
+			"seed", "only drop prob and lb mode random" },
 		{ "action drop nth 2 seed 1", "seed", "only drop prob" },
 		{ "action drop seg 2 seed 1", "seed", "only drop prob" },
 		{ "action pass expire 5 dport 80", "dport",
@@ -560,18 +563,87 @@ test_design_recipes(void)
 		{ "name badflags flags SYN,FIN/SYN,FIN action log file "
 			"badflags.pcap", NULL },
 		{ "flags SYN,FIN/SYN,FIN action drop", NULL },
-	};
-	/* not implemented yet: the parser must say so, not half-accept */
-	static const struct err_row later[] = {
 		{ "name vip proto tcp dst 198.18.0.10 dport 80 action lb to "
-			"198.18.0.2:81,198.18.0.2:82 mode rr", "action",
-			"unknown action 'lb'" },
-		{ "proto tcp port 80 action mirror", "action",
-			"unknown action 'mirror'" },
+			"198.18.0.2:81,198.18.0.2:82 mode rr", NULL },
+		{ "proto tcp port 80 action mirror", NULL },
+	};
+
+	return run_ok_rows(rows, DIM(rows));
+}
+
+/* mirror and lb: their words, and what lb needs of its rule's match. */
+static int
+test_mirror_lb(void)
+{
+	static const struct ok_row rows[] = {
+		{ "action mirror port 2", NULL },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80",
+			"proto tcp dst 198.18.0.10/32 action lb to 198.18.0.3:80 "
+			"mode rr" },
+		{ "proto tcp dst 198.18.0.10/32 dport 80 action lb to "
+			"198.18.0.3:80,198.18.0.4:8080 mode hash snat 198.18.0.20",
+			"proto tcp dst 198.18.0.10/32 dport 80 action lb to "
+			"198.18.0.3:80,198.18.0.4:8080 mode hash snat 198.18.0.20" },
+		{ "proto tcp dst 2001:2::10 dport 80 action lb to "
+			"[2001:2::3]:80,[2001:2:0::4]:80 mode random seed 7",
+			"proto tcp dst 2001:2::10/128 dport 80 action lb to "
+			"[2001:2::3]:80,[2001:2::4]:80 mode random seed 7" },
+	};
+	static const struct err_row errs[] = {
+		{ "action mirror port", "port", "needs a value" },
+		{ "action mirror port 65535", "port", "is not a port id" },
+		{ "action mirror port x", "port", "x is not a port id" },
+		{ "action mirror port 1 port 2", "port", "given twice" },
+		{ "action mirror to 1", "mirror", "unknown word 'to'" },
+		{ "proto tcp dst 198.18.0.10 action lb", "lb", "needs to IP:PORT" },
+		{ "proto tcp dst 198.18.0.10 action lb to", "to", "needs a value" },
+		{ "proto tcp dst 198.18.0.10 action lb mode rr", "lb",
+			"needs to" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3", "to",
+			"is not IP:PORT" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:0", "to",
+			"0 is not a port (1-65535)" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:65536",
+			"to", "is not a port" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80,", "to",
+			"is not a list of IP:PORT" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80,"
+			"198.18.0.3:80", "to", "given twice" },
+		{ "proto tcp dst 198.18.0.10 action lb to 2001:2::3:80", "to",
+			"is not IP:PORT (IPv6: [ADDR]:PORT)" },
+		{ "proto tcp dst 198.18.0.10 action lb to [198.18.0.3]:80", "to",
+			"is not IP:PORT" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80,"
+			"[2001:2::3]:80", "to", "mix IPv4 and IPv6" },
+		{ "proto tcp dst 198.18.0.10 action lb to 224.0.0.1:80", "to",
+			"not a unicast address" },
+		{ "proto tcp dst 198.18.0.10 action lb to 0.0.0.0:80", "to",
+			"not a unicast address" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 mode "
+			"lc", "mode", "'lc' is not a mode (rr, random, hash)" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 mode rr "
+			"mode hash", "mode", "given twice" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat x",
+			"snat", "'x' is not a unicast address" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat "
+			"2001:2::20", "snat", "an IPv6 address for IPv4 backends" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat "
+			"198.18.0.3", "snat", "the address of a backend" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 "
+			"weight 2", "lb", "unknown word 'weight'" },
+		{ "dst 198.18.0.10 action lb to 198.18.0.3:80", "lb",
+			"needs proto tcp" },
+		{ "proto udp dst 198.18.0.10 action lb to 198.18.0.3:80", "lb",
+			"needs proto tcp" },
+		{ "proto tcp action lb to 198.18.0.3:80", "lb", "needs dst VIP" },
+		{ "proto tcp dst 198.18.0.0/24 action lb to 198.18.0.3:80", "lb",
+			"needs dst VIP, one address" },
+		{ "proto tcp dst 2001:2::10 action lb to 198.18.0.3:80", "lb",
+			"dst is IPv6, the backends IPv4" },
 	};
 
 	WF_TEST_ASSERT_SUCCESS(run_ok_rows(rows, DIM(rows)));
-	return run_err_rows(later, DIM(later));
+	return run_err_rows(errs, DIM(errs));
 }
 
 /* ---- HOSTILE.md C1-C8 ------------------------------------------------------ */
@@ -1058,6 +1130,7 @@ main(void)
 		WF_TEST(test_empty_values),
 		WF_TEST(test_env),
 		WF_TEST(test_design_recipes),
+		WF_TEST(test_mirror_lb),
 		WF_TEST(test_hostile_numbers),
 		WF_TEST(test_hostile_lines),
 		WF_TEST(test_hostile_names),

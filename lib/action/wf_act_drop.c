@@ -199,9 +199,17 @@ drop_format(const struct wf_action *a, char *buf, size_t len)
 	return total;
 }
 
+/* Only "prob" draws random numbers. */
+static bool
+drop_seeded(const struct wf_action *a)
+{
+	return a->kind == WF_ACT_DROP && (a->drop_mods & WF_DROP_PROB);
+}
+
 const struct wf_action_ops wf_act_drop_ops = {
 	.name = "drop",
 	.synopsis = "[nth N] [count J] [every K] [prob P] | seg N [times R]",
+	.seeded = drop_seeded,
 	.terminal = true,
 	.parse = drop_parse,
 	.format = drop_format,

@@ -21,7 +21,7 @@
  * Every action, in the order wf_action_names() lists them. A new action
  * is one file with its ops row and one X() here.
  */
-#define WF_ACTIONS(X) X(pass) X(drop) X(reset) X(log)
+#define WF_ACTIONS(X) X(pass) X(drop) X(reset) X(log) X(mirror) X(lb)
 
 #define WF_X_ACT_EXTERN(n) extern const struct wf_action_ops wf_act_##n##_ops;
 WF_ACTIONS(WF_X_ACT_EXTERN)

@@ -29,6 +29,8 @@ static const struct wf_action_ops *const act_by_kind[WF_ACT_KIND_MAX] = {
 	[WF_ACT_DROP_SEG] = &wf_act_drop_ops,
 	[WF_ACT_RESET] = &wf_act_reset_ops,
 	[WF_ACT_LOG] = &wf_act_log_ops,
+	[WF_ACT_MIRROR] = &wf_act_mirror_ops,
+	[WF_ACT_LB] = &wf_act_lb_ops,
 };
 
 /* ", pass, drop, ...": the names joined at compile time, from one list. */

@@ -30,6 +30,8 @@ enum wf_action_kind {
 	WF_ACT_DROP_SEG,   /**< drop seg N [times R] */
 	WF_ACT_RESET,      /**< drop, and send an RST to both ends */
 	WF_ACT_LOG,        /**< log [file PCAP]; non-terminal */
+	WF_ACT_MIRROR,     /**< mirror [port P]; non-terminal */
+	WF_ACT_LB,         /**< lb to IP:PORT,... [mode M] [snat IP] */
 	WF_ACT_KIND_MAX
 };
 
@@ -45,6 +47,36 @@ enum wf_action_kind {
 #define WF_DROP_EVERY 0x04
 #define WF_DROP_PROB  0x08
 
+/** "mirror" without "port P": the port given by --mirror-port. */
+#define WF_ACT_MIRROR_DEFAULT UINT16_MAX
+
+/** Most backends of one lb rule. */
+#define WF_LB_MAX_BACKENDS 16
+
+/** How lb picks a new connection's backend. */
+enum wf_lb_mode {
+	WF_LB_RR = 0,          /**< strict rotation */
+	WF_LB_RANDOM,          /**< seeded random */
+	WF_LB_HASH,            /**< hash of the client address and port */
+	WF_LB_MODE_MAX
+};
+
+/** One backend: an address (family of its rule) and a port. */
+struct wf_lb_backend {
+	uint8_t addr[16];      /**< network order; IPv4 in the first 4 */
+	uint16_t port;         /**< host order, 1..65535 */
+};
+
+/** The parameters of an lb action. */
+struct wf_act_lb {
+	uint8_t family;        /**< 4 or 6: of every backend and the snat */
+	uint8_t mode;          /**< enum wf_lb_mode */
+	uint8_t nb;            /**< backends, 1..WF_LB_MAX_BACKENDS */
+	uint8_t has_snat;
+	uint8_t snat[16];      /**< snat IP, network order */
+	struct wf_lb_backend be[WF_LB_MAX_BACKENDS];
+};
+
 /** An action and its parameters, as parsed. Zeroed fields are unset. */
 struct wf_action {
 	uint8_t kind;          /**< enum wf_action_kind */
@@ -56,7 +88,21 @@ struct wf_action {
 	uint64_t prob_cut;     /**< drop when a 64-bit random < prob_cut */
 	uint32_t seg;          /**< WF_ACT_DROP_SEG: N-th data segment */
 	uint32_t times;        /**< ... dropped this many times (default 1) */
-	char file[WF_ACT_PATH_MAX + 1]; /**< WF_ACT_LOG: pcap path */
+	uint16_t port;         /**< WF_ACT_MIRROR: port, or _MIRROR_DEFAULT */
+	union {
+		char file[WF_ACT_PATH_MAX + 1]; /**< WF_ACT_LOG: pcap path */
+		struct wf_act_lb lb;            /**< WF_ACT_LB */
+	};
+};
+
+/**
+ * What an action may require of its rule's match part (see the check
+ * op): enough to say "lb needs proto tcp and a dst host".
+ */
+struct wf_act_match_view {
+	bool proto_tcp;        /**< the rule says proto tcp */
+	uint8_t dst_family;    /**< 4 or 6 when the rule names dst, else 0 */
+	bool dst_host;         /**< ... and it is one address (/32, /128) */
 };
 
 /** One action's row in the registry. */
@@ -73,6 +119,15 @@ struct wf_action_ops {
 			char *err, size_t err_len);
 	/** Print the arguments (not the name) as parse reads them; "" if none. */
 	int (*format)(const struct wf_action *a, char *buf, size_t len);
+	/**
+	 * Optional: check a parsed action against its rule's match part.
+	 * @return 0, or -EINVAL with a message in @p err.
+	 */
+	int (*check)(const struct wf_action *a,
+			const struct wf_act_match_view *m, char *err,
+			size_t err_len);
+	/** Takes "seed N" (its randomness is reproducible). */
+	bool (*seeded)(const struct wf_action *a);
 };
 
 /** The row of an action word, NULL when no action has that name. */
@@ -81,7 +136,7 @@ const struct wf_action_ops *wf_action_find(const char *name);
 /** The row of a parsed action (by its kind). */
 const struct wf_action_ops *wf_action_ops_of(const struct wf_action *a);
 
-/** Names of all actions, "pass, drop, reset, log", for error messages. */
+/** Names of all actions, "pass, drop, ...", for error messages. */
 const char *wf_action_names(void);
 
 /*

@@ -913,6 +913,7 @@ wf_rule_parse(int argc, char *const argv[], const struct wf_rule_env *env,
 {
 	struct ctx c = { .env = env, .r = out, .err = err, .err_len = err_len };
 	const struct wf_action *a = &out->a;
+	const struct wf_action_ops *ops;
 	int i = 0, used = 0, ret;
 
 	memset(out, 0, sizeof(*out));
@@ -929,10 +930,27 @@ wf_rule_parse(int argc, char *const argv[], const struct wf_rule_env *env,
 		ret = parse_tail(&c, argc - i - 1 - used, argv + i + 1 + used);
 	if (ret != 0)
 		return ret;
-	/* the seed feeds only the generator of "drop prob" */
-	if (out->has_seed && !(a->kind == WF_ACT_DROP &&
-			(a->drop_mods & WF_DROP_PROB)))
-		return fail(&c, "seed: only drop prob uses a seed");
+	ops = wf_action_ops_of(a);
+	if (ops->check != NULL) {
+		const struct wf_rule_match *m = &out->m;
+		const struct wf_act_match_view v = {
+			.proto_tcp = (m->present & WF_RM_PROTO) &&
+				m->proto == IPPROTO_TCP,
+			.dst_family = (m->present & WF_RM_DST) ?
+				m->dst.family : 0,
+			.dst_host = (m->present & WF_RM_DST) &&
+				m->dst.plen == (m->dst.family == 4 ? 32 : 128),
+		};
+
+		if (ops->check(a, &v, err, err_len) != 0) {
+			err_sanitize(&c);
+			return -EINVAL;
+		}
+	}
+	/* the seed feeds only the generators of drop prob and lb random */
+	if (out->has_seed && (ops->seeded == NULL || !ops->seeded(a)))
+		return fail(&c, "seed: only drop prob and lb mode random "
+			"use a seed");
 	return 0;
 }
 
