@@ -671,28 +671,47 @@ class VdevAppliance(Appliance):
         return rc
 
 
+class LabUnavailable(RuntimeError):
+    """The lab cannot run here (wirefault-lab exit status 3: e.g. --huge got
+    too few hugepages); tests pytest.skip on it."""
+
+
 class Lab(Appliance):
     """app/wirefault-lab --no-console with a unique name."""
 
     def __init__(self, extra: list[str] | None = None, xdp: bool = False,
                  mirror: bool = False, tag: str = "wfd",
-                 cwd: str | Path | None = None):
+                 cwd: str | Path | None = None, backends: int = 0,
+                 huge: bool = False):
         """@extra: wirefault options (after the lab's --); @cwd: the
         directory the lab (and so wirefault, whose relative paths such as
-        `-f rules` or `log file x.pcap` start there) runs in."""
+        `-f rules` or `log file x.pcap` start there) runs in; @backends:
+        web backends b1..bN behind a bridge on the server side (0-8);
+        @huge: wirefault on 2 MiB hugepages (LabUnavailable if the lab
+        cannot reserve them)."""
+        assert 0 <= backends <= 8, backends
         self.name = unique_name(tag)
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.prefix = self.name
+        self.backends = backends
+        self.huge = huge
         argv = [str(LAB), "--no-console", "--name", self.name]
         if xdp:
             argv.append("--xdp")
         if mirror:
             argv.append("--mirror")
+        if backends:
+            argv += ["--backends", str(backends)]
+        if huge:
+            argv.append("--huge")
         if extra:
             argv += ["--", *extra]
         self.process = Process(argv, cwd=cwd)
         if not self.process.wait_for(r"^lab ready", 180):
             rc = self.process.stop()
+            if rc == 3:
+                raise LabUnavailable(f"lab cannot run here (rc 3):\n"
+                                     + self.process.output[-3000:])
             raise RuntimeError(f"lab did not come up (rc {rc}):\n"
                                + self.process.output[-3000:])
 
@@ -704,11 +723,49 @@ class Lab(Appliance):
     def server(self) -> str:
         return f"{self.name}-server"
 
+    @property
+    def backend_names(self) -> list[str]:
+        """The backends' namespaces (and /whoami names): NAME-b1 .. NAME-bN."""
+        return [f"{self.name}-b{i}" for i in range(1, self.backends + 1)]
+
+    @staticmethod
+    def backend_addr(i: int, v6: bool = False) -> str:
+        """Backend @i's address: 198.18.0.(2+i) / 2001:2::(2+i), except that
+        b8 is .11 / ::11 (198.18.0.10 and 2001:2::10 are the VIPs')."""
+        assert 1 <= i <= 8, i
+        h = 2 + i if 2 + i < 10 else 3 + i
+        return f"2001:2::{h}" if v6 else f"198.18.0.{h}"
+
+    def _www(self) -> Path:
+        m = re.search(r"^lab ready: .* www=(\S+)", self.process.output, re.M)
+        return Path(m.group(1))
+
+    @staticmethod
+    def _sums(path: Path) -> dict[str, str]:
+        return dict(reversed(line.split())
+                    for line in path.read_text().splitlines())
+
     def www_sha256(self, fname: str) -> str:
         """The sha256 the server published for one of its test files."""
-        m = re.search(r"^lab ready: .* www=(\S+)", self.process.output, re.M)
-        sums = Path(m.group(1), "SHA256SUMS").read_text()
-        return dict(reversed(line.split()) for line in sums.splitlines())[fname]
+        return self._sums(self._www() / "SHA256SUMS")[fname]
+
+    def backend_sha256(self, i: int, fname: str = "1M.bin") -> str:
+        """The sha256 backend @i (1..N) published for one of its files
+        (each backend's 1M.bin differs)."""
+        assert 1 <= i <= self.backends, i
+        return self._sums(self._www() / f"b{i}" / "SHA256SUMS")[fname]
+
+    def whoami(self, url: str, timeout: float = 10) -> tuple[str, str]:
+        """GET @url (a backend's /whoami, or a VIP's) with curl in the
+        client namespace: (backend name, peer as the backend saw it:
+        "198.18.0.1:45678" or "[2001:2::1]:45678")."""
+        r = self.in_client("curl", "-sS", "--fail", "--max-time",
+                           str(timeout), url, timeout=timeout + 5)
+        assert r.returncode == 0, f"curl {url}: status {r.returncode}: " \
+            f"{r.stderr.strip()}"
+        m = re.fullmatch(r"backend=(\S+) peer=(\S+)\n?", r.stdout)
+        assert m, f"curl {url}: not a whoami answer: {r.stdout!r}"
+        return m.group(1), m.group(2)
 
     def download_sha256(self, url: str) -> str:
         """curl @url in the client namespace; the sha256 of what arrived."""
@@ -729,8 +786,12 @@ class Lab(Appliance):
                               capture_output=True, text=True, timeout=timeout)
 
     def ns(self, side: str) -> str:
-        """The namespace of "client", "server" or "wire" (wirefault's)."""
-        assert side in ("client", "server", "wire"), side
+        """The namespace of "client", "server", "wire" (wirefault's), and
+        with backends "sw" (the bridge) and "b1".."bN"."""
+        sides = ["client", "server", "wire"]
+        if self.backends:
+            sides += ["sw", *(f"b{i}" for i in range(1, self.backends + 1))]
+        assert side in sides, side
         return f"{self.name}-{side}"
 
     def run_in(self, side: str, *argv: str, timeout: float = 120,

@@ -25,6 +25,7 @@
 #include <rte_telemetry.h>
 
 #include "wf_num.h"
+#include "lb.h"
 #include "wirefault.h"
 
 #define AGE_PERIOD_MS 50          /* aging tick */
@@ -156,6 +157,8 @@ wf_flows_init(void)
 	fp.socket_id = (int)rte_socket_id();
 	fp.seed = seed;
 	fp.qsv = wf.qsv;
+	/* a load-balanced connection's mapping dies with its flow */
+	fp.on_delete = wf_lb_flow_deleted;
 	wf.flows = wf_flow_table_create(&fp);
 	if (wf.flows == NULL) {
 		fprintf(stderr, "wirefault: cannot create a flow table of %" PRIu64

@@ -188,7 +188,7 @@ main(int argc, char **argv)
 
 	if (workers_init() != 0 || wf_flows_init() != 0 ||
 			wf_ports_init() != 0 || wf_log_init() != 0 ||
-			wf_rules_init() != 0) {
+			wf_mirror_init() != 0 || wf_rules_init() != 0) {
 		status = WF_EXIT_USAGE;
 		goto out_ports;
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <rte_ethdev.h>
+#include <rte_pdump.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
@@ -251,7 +252,7 @@ port_configure(uint16_t pid)
 static void
 port_print(uint16_t pid)
 {
-	const struct wf_port *p = &wf.port[pid];
+	struct wf_port *p = &wf.port[pid];
 	struct rte_eth_link link;
 	struct rte_ether_addr mac;
 	char link_txt[RTE_ETH_LINK_MAX_STR_LEN];
@@ -261,8 +262,10 @@ port_print(uint16_t pid)
 		rte_eth_link_to_str(link_txt, sizeof(link_txt), &link);
 	else
 		snprintf(link_txt, sizeof(link_txt), "link unknown");
-	if (rte_eth_macaddr_get(pid, &mac) == 0)
+	if (rte_eth_macaddr_get(pid, &mac) == 0) {
 		rte_ether_format_addr(mac_txt, sizeof(mac_txt), &mac);
+		memcpy(p->mac, mac.addr_bytes, sizeof(p->mac));
+	}
 	if (p->is_mirror)
 		printf("port %u: %s, mirror port, %u txq, %s\n", pid, mac_txt,
 			p->nb_txq, link_txt);
@@ -304,6 +307,11 @@ wf_ports_init(void)
 		}
 		port_print(pid);
 	}
+	/* dpdk-dumpcap attaches to a primary on hugepages */
+	ret = rte_pdump_init();
+	if (ret != 0)
+		WF_LOG(NOTICE, "rte_pdump_init: %s: dpdk-dumpcap cannot "
+			"capture here\n", rte_strerror(rte_errno));
 	return 0;
 }
 

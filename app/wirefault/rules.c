@@ -32,6 +32,7 @@
 #include <rte_telemetry.h>
 
 #include "wf_num.h"
+#include "lb.h"
 #include "wirefault.h"
 
 #define WF_RULES_MAX 65536      /* rules in one set */
@@ -94,6 +95,7 @@ rule_free(struct wf_rule_rt *rt)
 	if (rt == NULL)
 		return;
 	wf_log_file_put(rt->log_file);
+	wf_lb_rule_free(rt);
 	rte_free(rt->w);
 	free(rt);
 }
@@ -139,6 +141,14 @@ rule_new(const struct wf_rule *r, char *err, size_t err_len)
 			free(rt);
 			return NULL;
 		}
+	}
+	if ((r->a.kind == WF_ACT_MIRROR &&
+			wf_mirror_check(&r->a, err, err_len) != 0) ||
+			(r->a.kind == WF_ACT_LB &&
+			wf_lb_rule_new(rt, err, err_len) != 0)) {
+		rte_free(rt->w);
+		free(rt);
+		return NULL;
 	}
 	if (r->expire_s != 0)
 		rt->expire_at = rte_get_timer_cycles() +
@@ -262,6 +272,9 @@ work_publish(void)
 	}
 	memcpy(s->rule, rs.work, sizeof(*s->rule) * rs.nb_work);
 	s->nb = rs.nb_work;
+	for (i = 0; i < s->nb; i++)
+		if (s->rule[i]->r.a.kind == WF_ACT_LB)
+			s->nb_lb++;
 	s->version = ++rs.version;
 	pthread_mutex_lock(&rules_lock);
 	__atomic_store_n(&wf.rules, s, __ATOMIC_RELEASE);
@@ -369,6 +382,11 @@ rule_add(int argc, char **argv, struct wf_reply *r)
 	if (rt == NULL) {
 		wf_reply_printf(r, "rule add: %s\n", err);
 		return -EINVAL;
+	}
+	if (wf_lb_vip_clash(rt, rs.work, rs.nb_work, err, sizeof(err)) != 0) {
+		rule_free(rt);
+		wf_reply_printf(r, "rule add: %s\n", err);
+		return -EEXIST;
 	}
 	if (work_append(rt) != 0) {
 		rule_free(rt);
@@ -558,6 +576,7 @@ wf_cmd_show_rules(struct wf_reply *r)
 		wf_reply_printf(r, "%5u %-16s %14" PRIu64 " %14" PRIu64
 			" %7s %s\n", rt->id, rt->r.name[0] ? rt->r.name : "-",
 			matched, acted, expires, text);
+		wf_lb_show(rt, r);
 	}
 	if (s->nb == 0)
 		wf_reply_printf(r, "(no rules: every packet is forwarded)\n");
@@ -673,7 +692,8 @@ tel_rule(struct rte_tel_data *c, const struct wf_rule_rt *rt)
 			-1 : (int)seconds_left(rt->expire_at)) != 0 ||
 		rte_tel_data_add_dict_string(c, "text", text) != 0 ||
 		rte_tel_data_add_dict_int(c, "text_truncated",
-			n >= (int)sizeof(text)) != 0) ? -1 : 0;
+			n >= (int)sizeof(text)) != 0 ||
+		wf_lb_tel(rt, c) != 0) ? -1 : 0;
 }
 
 int

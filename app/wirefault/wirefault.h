@@ -62,6 +62,7 @@ struct wf_port {
 	uint16_t nb_rxq, nb_txq;
 	uint16_t nb_rxd, nb_txd;
 	int socket;
+	uint8_t mac[6];                /* the port's own MAC (ARP answers) */
 	struct rte_mempool *pool;
 	/* control lcore only: the previous sample, for rates */
 	uint64_t prev_ipackets, prev_opackets, prev_ibytes, prev_obytes;
@@ -111,6 +112,9 @@ struct wf_app {
 	struct wf_ruleset *rules;      /* atomic: the set in force */
 	struct rte_mempool *log_pool;  /* copies for "action log" */
 	struct rte_ring *log_ring;     /* workers -> control lcore */
+	struct rte_mempool *mirror_pool; /* copies for "action mirror" */
+	/* load balancing: set once, by the first lb rule (lb.c) */
+	uint32_t lb_active;            /* atomic: the NAT table exists */
 };
 
 /* A rule's per-worker state, a cache line each: one writer per line. */
@@ -126,6 +130,7 @@ struct wf_rule_rt {
 	uint64_t expire_at;        /* timer cycles, 0: never */
 	uint32_t stamp;            /* control lcore: list membership marks */
 	struct wf_rule_wstate *w;  /* one per worker */
+	struct wf_lb_rt *lb;       /* WF_ACT_LB: backends and their state */
 };
 
 /*
@@ -135,6 +140,7 @@ struct wf_rule_rt {
  */
 struct wf_ruleset {
 	uint32_t version;          /* >= 1; flows cache per version */
+	uint32_t nb_lb;            /* lb rules among them */
 	uint32_t nb;
 	struct wf_rule_rt *rule[];
 };
@@ -206,6 +212,13 @@ int wf_log_file_open(const char *path, char *err, size_t err_len);
 void wf_log_file_put(int file);
 void wf_log_drain(void);
 void wf_log_close(void);
+
+/* lb.c: load balancing (DNAT, SNAT, ARP/ND for VIPs), see lb.h */
+struct wf_lb_rt;
+
+/* mirror.c */
+int wf_mirror_init(void);
+int wf_mirror_check(const struct wf_action *a, char *err, size_t err_len);
 
 /* commands.c */
 int wf_command(const char *line, struct wf_reply *r);

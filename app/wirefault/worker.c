@@ -26,11 +26,16 @@
 
 #include "wf_pkt_mbuf.h"
 
+#include "lb.h"
 #include "logs.h"
 #include "wirefault.h"
 
 /* Empty polls in a row before the idle back-off sleeps. */
 #define WF_IDLE_POLLS 256
+/* Loop iterations between two looks for unresolved lb backends. */
+#define WF_PROBE_LOOPS 1024
+/* Mirror copies one burst may queue (several mirror rules per packet). */
+#define WF_MIRROR_MAX (2 * WF_BURST)
 
 /*
  * Give each worker its jobs. Queue q of both ports of a pair goes to one
@@ -101,6 +106,9 @@ enum fate {
 	FATE_MALFORMED,        /* dropped: malformed (counted in stage 1) */
 	FATE_RULE_DROP,        /* dropped by a drop action */
 	FATE_RULE_RESET,       /* dropped by a reset action */
+	FATE_LB_REFUSED,       /* dropped: lb could not map or rewrite it */
+	FATE_NEIGH,            /* ARP/ND that wirefault answers: taken */
+	FATE_MAX
 };
 
 /* What one burst needs while it is classified, tracked and sent. */
@@ -110,18 +118,27 @@ struct burst {
 	uint8_t classified[WF_BURST];  /* parsed to L4: rules may see it */
 	/* per packet, from tracking: its flow (NULL if none), direction, kind */
 	struct wf_flow *flow[WF_BURST];
+	int32_t fpos[WF_BURST];        /* its position in the flow table */
+	uint8_t via_nat[WF_BURST];     /* found by its server-side (NAT) key */
 	uint8_t dir[WF_BURST];
 	uint8_t state[WF_BURST];       /* its connection's state after it */
 	uint16_t kinds[WF_BURST];      /* 1 << WF_TCP_K_*, WF_RULE_TCP_RETRANS */
 	/* RSTs of reset actions: to the packets' receivers, and back */
 	struct rte_mbuf *rst_fwd[WF_BURST], *rst_back[WF_BURST];
 	uint16_t nb_rst_fwd, nb_rst_back;
+	/* ARP/ND answers, back out of the port they came in on */
+	struct rte_mbuf *neigh[WF_BURST];
+	uint16_t nb_neigh;
+	/* mirror copies, in the order the packets were received */
+	struct rte_mbuf *mirror[WF_MIRROR_MAX];
+	uint16_t nb_mirror;
 	struct wf_flow_key key[WF_BURST];
 	const struct wf_flow_key *keyp[WF_BURST];
 	int32_t pos[WF_BURST];
 	uint8_t pkt_of_key[WF_BURST];  /* key k belongs to pkt[pkt_of_key[k]] */
 	uint8_t side[WF_BURST];        /* key endpoint that sent the packet */
 	uint64_t now_tsc, now_us;
+	uint16_t tx_port;              /* where this burst's packets go */
 	unsigned int nb_keys;
 	bool pickup_loose;
 };
@@ -154,11 +171,15 @@ count_notes(struct wf_port_counters *pc, uint64_t notes)
  */
 static inline void
 flow_counters_reset(struct wf_flow *f, const struct burst *b,
-		unsigned int side, uint32_t frame_len)
+		unsigned int side, uint32_t frame_len, bool fresh)
 {
+	/* a reopened connection keeps its backend (and its NAT key) */
+	uint32_t nat = fresh ? 0 : f->rules.nat;
+
 	memset(f, 0, offsetof(struct wf_flow, in_use));
 	/* a new connection starts its rule counts afresh */
 	memset(&f->rules, 0, sizeof(f->rules));
+	f->rules.nat = nat;
 	f->first_tsc = b->now_tsc;
 	f->last_tsc = b->now_tsc;
 	f->orig_side = side;
@@ -172,7 +193,7 @@ flow_start(struct wf_flow *f, const struct burst *b, unsigned int side,
 		const struct wf_tcp_seg *seg, uint32_t frame_len,
 		struct wf_port_counters *pc)
 {
-	flow_counters_reset(f, b, side, frame_len);
+	flow_counters_reset(f, b, side, frame_len, true);
 	wf_tcp_init(&f->tcp, seg, b->now_us);
 	wf_stat_add(&pc->c[WF_PS_flow_new], 1);
 	if (f->tcp.picked_up)
@@ -237,6 +258,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 			f = wf_flow_at(wf.flows, pos);
 			flow_start(f, b, b->side[k], &seg, frame_len, pc);
 			b->flow[i] = f;
+			b->fpos[i] = pos;
 			b->dir[i] = WF_DIR_ORIG;
 			b->state[i] = f->tcp.state;
 			__atomic_store_n(&f->in_use, 1, __ATOMIC_RELEASE);
@@ -250,6 +272,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 	dir = b->side[k] == f->orig_side ? WF_DIR_ORIG : WF_DIR_REPLY;
 	r = wf_tcp_track(&f->tcp, dir, &seg, b->now_us);
 	b->flow[i] = f;
+	b->fpos[i] = pos;
 	b->dir[i] = dir;
 	b->state[i] = f->tcp.state;
 	b->kinds[i] |= (uint16_t)(1u << r.kind) |
@@ -271,7 +294,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 				(seg.flags & (WF_TCP_SYN | WF_TCP_ACK)) == WF_TCP_SYN &&
 				(f->tcp.state == WF_TCP_CLOSED ||
 				 f->tcp.state == WF_TCP_TIME_WAIT)) {
-			flow_counters_reset(f, b, b->side[k], frame_len);
+			flow_counters_reset(f, b, b->side[k], frame_len, false);
 			wf_tcp_init(&f->tcp, &seg, b->now_us);
 			wf_stat_add(&pc->c[WF_PS_tcp_reopen], 1);
 			b->dir[i] = WF_DIR_ORIG;
@@ -281,7 +304,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 	}
 	if (unlikely(r.bits & WF_TCP_R_REOPEN)) {
 		/* the tracker already restarted the connection from this SYN */
-		flow_counters_reset(f, b, f->orig_side, frame_len);
+		flow_counters_reset(f, b, f->orig_side, frame_len, false);
 		wf_stat_add(&pc->c[WF_PS_tcp_reopen], 1);
 		return;
 	}
@@ -370,6 +393,75 @@ reset_queue(struct burst *b, unsigned int i, struct rte_mbuf *pkt,
 }
 
 /*
+ * Queue a copy of @p m for the mirror port. A copy, not a clone: the
+ * original may be rewritten (lb) after this, and the copy must show it as
+ * it came in. Losing a copy never touches the original.
+ */
+static inline bool
+mirror_copy(struct burst *b, struct rte_mbuf *m, struct wf_port_counters *pc)
+{
+	struct rte_mbuf *c;
+
+	if (unlikely(b->nb_mirror == WF_MIRROR_MAX)) {
+		wf_stat_add(&pc->c[WF_PS_mirror_nombuf], 1);
+		return false;
+	}
+	c = rte_pktmbuf_copy(m, wf.mirror_pool, 0, UINT32_MAX);
+	if (unlikely(c == NULL)) {
+		wf_stat_add(&pc->c[WF_PS_mirror_nombuf], 1);
+		return false;
+	}
+	b->mirror[b->nb_mirror++] = c;
+	return true;
+}
+
+/*
+ * An lb rule matched packet @p i. Only a connection's first SYN (from its
+ * originator, in state new) is mapped to a backend; its later packets,
+ * SYN retries included, keep that mapping (the rewrite stage applies it).
+ * A packet to the VIP of a connection lb never saw is left as it is.
+ */
+static int
+lb_apply(struct wf_rule_rt *rt, struct burst *b, unsigned int i,
+		struct rte_mbuf *m, unsigned int wi, struct wf_port_counters *pc)
+{
+	struct wf_act_worker *ws = &rt->w[wi].a;
+	struct wf_flow *f = b->flow[i];
+	const struct wf_pkt *p = &b->pkt[i];
+	enum wf_lb_result res;
+
+	if (f != NULL && f->rules.nat != 0)
+		return FATE_OUT;
+	if (f == NULL || b->dir[i] != WF_DIR_ORIG ||
+			b->state[i] != WF_TCP_SYN_SENT ||
+			(p->tcp_flags & (WF_TCP_SYN | WF_TCP_ACK)) != WF_TCP_SYN) {
+		wf_stat_add(&pc->c[WF_PS_lb_no_map], 1);
+		return FATE_OUT;
+	}
+	res = wf_lb_connect(rt, wi, f, b->fpos[i], p,
+			rte_pktmbuf_mtod(m, const uint8_t *), b->tx_port);
+	switch (res) {
+	case WF_LB_MAPPED:
+		wf_stat_add(&ws->acted, 1);
+		wf_stat_add(&pc->c[WF_PS_lb_new], 1);
+		return FATE_OUT;
+	case WF_LB_NO_MAC:
+		wf_stat_add(&pc->c[WF_PS_lb_no_mac], 1);
+		break;
+	case WF_LB_NO_PORT:
+		wf_stat_add(&pc->c[WF_PS_lb_snat_no_port], 1);
+		break;
+	case WF_LB_MARTIAN:
+		wf_stat_add(&pc->c[WF_PS_lb_martian], 1);
+		break;
+	default:
+		wf_stat_add(&pc->c[WF_PS_lb_map_full], 1);
+		break;
+	}
+	return FATE_LB_REFUSED;
+}
+
+/*
  * Apply one rule whose flow part matched to packet @p i: the rule's
  * packet part, then its action. Returns the packet's fate, or -1 to go on
  * to the next rule.
@@ -406,6 +498,12 @@ rule_apply(const struct wf_ruleset *set, struct wf_rule_rt *rt,
 				!(p->tcp_flags & WF_TCP_RST))
 			reset_queue(b, i, m, pc);
 		return FATE_RULE_RESET;
+	case WF_ACT_MIRROR:
+		if (mirror_copy(b, m, pc))
+			wf_stat_add(&ws->acted, 1);
+		return -1;
+	case WF_ACT_LB:
+		return lb_apply(rt, b, i, m, wi, pc);
 	default:
 		break;
 	}
@@ -519,6 +617,112 @@ rst_send(struct burst *b, const struct wf_task *t,
 	b->nb_rst_fwd = b->nb_rst_back = 0;
 }
 
+/* Send this burst's mirror copies on the worker's own mirror TX queue. */
+static void
+mirror_send(struct burst *b, unsigned int wi, struct wf_port_counters *pc)
+{
+	uint16_t n = rte_eth_tx_burst(wf.opt.mirror_port, (uint16_t)wi,
+			b->mirror, b->nb_mirror);
+
+	wf_stat_add(&pc->c[WF_PS_mirror_tx], n);
+	if (n < b->nb_mirror) {
+		rte_pktmbuf_free_bulk(&b->mirror[n], b->nb_mirror - n);
+		wf_stat_add(&pc->c[WF_PS_mirror_tx_fail], b->nb_mirror - n);
+	}
+	b->nb_mirror = 0;
+}
+
+/* ARP/ND for lb: learn, and take what asks for our addresses. */
+static void
+neigh_take(const struct wf_ruleset *set, struct burst *b, unsigned int i,
+		struct rte_mbuf *m, uint16_t rx_port)
+{
+	struct rte_mbuf *reply;
+
+	if (!wf_lb_neigh(set, m, rx_port, &reply))
+		return;
+	b->fate[i] = FATE_NEIGH;
+	b->classified[i] = 0;
+	if (reply != NULL)
+		b->neigh[b->nb_neigh++] = reply;
+}
+
+/* Send the ARP/ND answers back out of the port the questions came in on. */
+static void
+neigh_send(struct burst *b, const struct wf_task *t,
+		struct wf_port_counters *pc)
+{
+	/* the worker owns queue tx_queue of both ports of the pair */
+	uint16_t n = rte_eth_tx_burst(t->rx_port, t->tx_queue, b->neigh,
+			b->nb_neigh);
+
+	wf_stat_add(&pc->c[WF_PS_neigh_sent], n);
+	if (n < b->nb_neigh)
+		rte_pktmbuf_free_bulk(&b->neigh[n], b->nb_neigh - n);
+	b->nb_neigh = 0;
+}
+
+/*
+ * Keys the flow table did not know may be the server side of a
+ * load-balanced connection: find its flow through the NAT hash, and say
+ * which end of that flow sent the packet.
+ */
+static void
+nat_lookup(struct burst *b)
+{
+	unsigned int k;
+
+	for (k = 0; k < b->nb_keys; k++) {
+		const struct wf_nat_map *map;
+		const struct wf_flow *f;
+
+		if (b->pos[k] >= 0)
+			continue;
+		map = wf_lb_rev_lookup(&b->key[k]);
+		if (map == NULL)
+			continue;
+		f = wf_flow_at(wf.flows, map->flow_pos);
+		if (wf_lb_map_of(f) != map)
+			continue;  /* its flow is being deleted */
+		b->pos[k] = map->flow_pos;
+		/* the client is the flow's originator */
+		b->side[k] = b->side[k] == map->rev_client_side ?
+			f->orig_side : 1 - f->orig_side;
+		b->via_nat[b->pkt_of_key[k]] = 1;
+	}
+}
+
+/*
+ * Rewrite the packets of load-balanced connections: the client's toward
+ * its backend, the backend's back to the VIP. Packets that arrive by the
+ * other key in the other direction are not ours to change.
+ */
+static void
+nat_rewrite(struct burst *b, struct rte_mbuf **pkts, uint16_t nb_rx,
+		struct wf_port_counters *pc)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_rx; i++) {
+		const struct wf_nat_map *map;
+		bool to_backend;
+
+		if (b->fate[i] != FATE_OUT || b->flow[i] == NULL)
+			continue;
+		map = wf_lb_map_of(b->flow[i]);
+		if (map == NULL)
+			continue;
+		to_backend = !b->via_nat[i] && b->dir[i] == WF_DIR_ORIG;
+		if (!to_backend && !(b->via_nat[i] &&
+				b->dir[i] == WF_DIR_REPLY))
+			continue;
+		if (wf_lb_rewrite(pkts[i], &b->pkt[i], map, to_backend) != 0) {
+			wf_stat_add(&pc->c[WF_PS_lb_rewrite_fail], 1);
+			b->fate[i] = FATE_LB_REFUSED;
+		}
+	}
+}
+
 static inline unsigned int
 worker_forward(const struct wf_task *t, unsigned int wi,
 		struct wf_worker_stats *st, struct burst *b)
@@ -528,8 +732,8 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 	struct wf_port_counters *pc = &st->port[t->rx_port];
 	const struct wf_ruleset *set;
 	uint16_t nb_rx, nb_tx, nb_out = 0, nb_drop = 0, i, nb_keys = 0;
-	uint16_t nb_fate[FATE_RULE_RESET + 1] = { 0 };
-	bool malformed_drop;
+	uint16_t nb_fate[FATE_MAX] = { 0 };
+	bool malformed_drop, lb_on;
 
 	nb_rx = rte_eth_rx_burst(t->rx_port, t->rx_queue, pkts, WF_BURST);
 	if (nb_rx == 0)
@@ -541,6 +745,8 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 	malformed_drop = __atomic_load_n(&wf.malformed_drop, __ATOMIC_RELAXED);
 	/* valid until this loop iteration's quiescent report */
 	set = __atomic_load_n(&wf.rules, __ATOMIC_ACQUIRE);
+	lb_on = __atomic_load_n(&wf.lb_active, __ATOMIC_ACQUIRE) != 0;
+	b->tx_port = t->tx_port;
 
 	/* stage 1: parse the burst, build the keys of the TCP packets */
 	for (i = 0; i < nb_rx; i++) {
@@ -551,6 +757,7 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		v = wf_pkt_parse_mbuf(pkts[i], copy, WF_PKT_F_SYN_OPTS, p);
 		b->flow[i] = NULL;
+		b->via_nat[i] = 0;
 		b->kinds[i] = 0;
 		b->fate[i] = FATE_OUT;
 		b->classified[i] = v == WF_PKT_CLASSIFY;
@@ -562,10 +769,17 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 			if (v == WF_PKT_DROP || (malformed_drop &&
 					wf_pkt_reason_is_error(p->reason)))
 				b->fate[i] = FATE_MALFORMED;
+			else if (unlikely(set->nb_lb != 0) &&
+					p->reason == WF_PKT_R_l2_non_ip)
+				neigh_take(set, b, i, pkts[i], t->rx_port);
 			continue;
 		}
 		if (p->proto != IPPROTO_TCP) {
 			wf_stat_add(&pc->c[WF_PS_l4_untracked], 1);
+			if (unlikely(set->nb_lb != 0) &&
+					p->proto == IPPROTO_ICMPV6 &&
+					(p->icmp_type == 135 || p->icmp_type == 136))
+				neigh_take(set, b, i, pkts[i], t->rx_port);
 			continue;
 		}
 		b->side[nb_keys] = wf_flow_key_make(p, &b->key[nb_keys]);
@@ -576,6 +790,8 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 	/* stage 2: one bulk lookup; stage 3: track in arrival order */
 	b->nb_keys = nb_keys;
 	wf_flow_lookup_bulk(wf.flows, b->keyp, nb_keys, b->pos);
+	if (unlikely(lb_on))
+		nat_lookup(b);
 	for (i = 0; i < nb_keys; i++)
 		track_tcp(b, i, pkts[b->pkt_of_key[i]]->pkt_len, pc);
 
@@ -585,6 +801,10 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 			if (b->classified[i])
 				b->fate[i] = (uint8_t)rules_eval(set, b, i,
 					pkts[i], t->rx_port, wi, pc);
+
+	/* stage 4b: load-balanced connections are rewritten */
+	if (unlikely(lb_on))
+		nat_rewrite(b, pkts, nb_rx, pc);
 
 	/* stage 5: forward in order, free the dropped, count each fate */
 	for (i = 0; i < nb_rx; i++) {
@@ -599,18 +819,43 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 		wf_stat_add(&pc->c[WF_PS_malformed], nb_fate[FATE_MALFORMED]);
 		wf_stat_add(&pc->c[WF_PS_rule_drop], nb_fate[FATE_RULE_DROP]);
 		wf_stat_add(&pc->c[WF_PS_rule_reset], nb_fate[FATE_RULE_RESET]);
+		wf_stat_add(&pc->c[WF_PS_lb_refused], nb_fate[FATE_LB_REFUSED]);
+		wf_stat_add(&pc->c[WF_PS_neigh_answered], nb_fate[FATE_NEIGH]);
 	}
 	if (unlikely(b->nb_rst_fwd + b->nb_rst_back != 0))
 		rst_send(b, t, pc);
-	if (nb_out == 0)
-		return nb_rx;
-	nb_tx = rte_eth_tx_burst(t->tx_port, t->tx_queue, out, nb_out);
-	wf_stat_add(&pc->c[WF_PS_tx], nb_tx);
-	if (unlikely(nb_tx < nb_out)) {
-		rte_pktmbuf_free_bulk(&out[nb_tx], nb_out - nb_tx);
-		wf_stat_add(&pc->c[WF_PS_tx_full], nb_out - nb_tx);
+	if (nb_out != 0) {
+		nb_tx = rte_eth_tx_burst(t->tx_port, t->tx_queue, out, nb_out);
+		wf_stat_add(&pc->c[WF_PS_tx], nb_tx);
+		if (unlikely(nb_tx < nb_out)) {
+			rte_pktmbuf_free_bulk(&out[nb_tx], nb_out - nb_tx);
+			wf_stat_add(&pc->c[WF_PS_tx_full], nb_out - nb_tx);
+		}
 	}
+	/* the originals first: a copy never delays them */
+	if (unlikely(b->nb_mirror != 0))
+		mirror_send(b, wi, pc);
+	if (unlikely(b->nb_neigh != 0))
+		neigh_send(b, t, pc);
 	return nb_rx;
+}
+
+/*
+ * Ask for the MACs of lb backends not resolved yet, out of the server
+ * side of the worker's first pair (its first task goes client -> server).
+ */
+static void
+lb_probe(const struct wf_worker *w, struct wf_worker_stats *st)
+{
+	const struct wf_ruleset *set = __atomic_load_n(&wf.rules,
+			__ATOMIC_ACQUIRE);
+	const struct wf_task *t = &w->task[0];
+	unsigned int n;
+
+	if (set->nb_lb == 0 || w->nb_tasks == 0)
+		return;
+	n = wf_lb_probe(set, t->tx_port, t->tx_queue, rte_rdtsc());
+	wf_stat_add(&st->port[t->tx_port].c[WF_PS_neigh_sent], n);
 }
 
 int
@@ -619,7 +864,7 @@ wf_worker_main(void *arg)
 	struct wf_worker *w = arg;
 	struct wf_worker_stats *st = &wf.stats[w->index];
 	const uint32_t idle_us = wf.opt.idle_sleep_us;
-	unsigned int i, got, idle = 0;
+	unsigned int i, got, idle = 0, loops = 0;
 	struct burst *b;
 
 	/* the burst scratch lives on the worker's socket, not the stack */
@@ -649,6 +894,8 @@ wf_worker_main(void *arg)
 		got = 0;
 		for (i = 0; i < w->nb_tasks; i++)
 			got += worker_forward(&w->task[i], w->index, st, b);
+		if (unlikely((++loops & (WF_PROBE_LOOPS - 1)) == 0))
+			lb_probe(w, st);
 		if (unlikely(w->seen_epoch != epoch))
 			__atomic_store_n(&w->seen_epoch, epoch, __ATOMIC_RELEASE);
 		if (got != 0 || idle_us == 0) {

@@ -43,6 +43,8 @@ struct wf_flow_table {
 	uint32_t live;               /* atomic: entries a lookup can find */
 	uint64_t memory;
 	struct wf_flow_table_stats stats;
+	void (*on_delete)(void *ctx, struct wf_flow *f);
+	void *on_delete_ctx;
 };
 
 /* Defer-queue callback: the grace period is over, the slot is free. */
@@ -113,6 +115,8 @@ wf_flow_table_create(const struct wf_flow_params *p)
 	t->nb_pos = (uint32_t)max_id + 1;
 	t->capacity = p->capacity;
 	t->qsv = p->qsv;
+	t->on_delete = p->on_delete;
+	t->on_delete_ctx = p->on_delete_ctx;
 	t->entry = rte_zmalloc_socket("wf_flow_entries",
 			(size_t)t->nb_pos * sizeof(struct wf_flow),
 			RTE_CACHE_LINE_SIZE, p->socket_id);
@@ -213,6 +217,8 @@ wf_flow_delete(struct wf_flow_table *t, int32_t pos)
 	ret = rte_hash_del_key(t->h, key);
 	if (ret < 0)
 		return ret;
+	if (t->on_delete != NULL)
+		t->on_delete(t->on_delete_ctx, &t->entry[pos]);
 	__atomic_sub_fetch(&t->live, 1, __ATOMIC_RELAXED);
 	if (rte_rcu_qsbr_dq_enqueue(t->dq, &slot) != 0) {
 		/* queue full even after reclaiming: wait for the workers */

@@ -57,6 +57,7 @@ struct wf_flow_rules {
 	uint32_t version[2];   /**< per WF_DIR_*: 0 = not worked out yet */
 	uint64_t cand[2];      /**< per WF_DIR_*: bit i = rule i's flow part */
 	struct wf_act_slots act;
+	uint32_t nat;          /**< load-balancing mapping + 1; 0 = none */
 };
 
 /** One connection. Written by its worker; read by the control lcore. */
@@ -87,6 +88,9 @@ struct wf_flow_params {
 	int socket_id;
 	uint32_t seed;         /**< hash seed: random at start-up */
 	struct rte_rcu_qsbr *qsv; /**< the workers' QSBR variable */
+	/** Optional: called on the control lcore as an entry is deleted. */
+	void (*on_delete)(void *ctx, struct wf_flow *f);
+	void *on_delete_ctx;
 };
 
 /** Create a table; NULL with rte_errno set on failure. */

@@ -33,6 +33,8 @@
 	X(malformed, WF_STAT_DROP, "dropped: malformed (with --malformed drop) or a tiny fragment") \
 	X(rule_drop, WF_STAT_DROP, "dropped by a rule's drop action") \
 	X(rule_reset, WF_STAT_DROP, "dropped by a rule's reset action (RSTs sent to both ends)") \
+	X(lb_refused, WF_STAT_DROP, "dropped: a new connection lb could not map (see lb_no_mac, lb_snat_no_port, lb_map_full, lb_martian)") \
+	X(neigh_answered, WF_STAT_DROP, "ARP/NS for a VIP or SNAT address (or an answer to wirefault's own): taken, not forwarded") \
 	WF_PKT_REASONS(WF_X_PKT_AS_STAT, X) \
 	WF_TRACK_STATS(X) \
 	WF_RULE_STATS(X)
@@ -61,7 +63,18 @@
 	X(rst_sent,        WF_STAT_INFO, "RSTs sent by reset actions") \
 	X(rst_failed,      WF_STAT_INFO, "RSTs not sent: no mbuf, or the TX queue was full") \
 	X(log_lost,        WF_STAT_INFO, "log copies lost: copy pool empty or log ring full") \
-	X(rule_slots_full, WF_STAT_INFO, "a counting rule (nth, every, seg) skipped a packet: its flow's slots were taken")
+	X(rule_slots_full, WF_STAT_INFO, "a counting rule (nth, every, seg) skipped a packet: its flow's slots were taken") \
+	X(mirror_tx,       WF_STAT_INFO, "mirror copies sent out of the mirror port") \
+	X(mirror_tx_fail,  WF_STAT_INFO, "mirror copies lost: the mirror port's TX queue was full") \
+	X(mirror_nombuf,   WF_STAT_INFO, "mirror copies lost: the copy pool was empty") \
+	X(lb_new,          WF_STAT_INFO, "connections mapped to a backend by lb") \
+	X(lb_no_mac,       WF_STAT_INFO, "lb: SYN dropped, the backend's MAC is not known yet (asked)") \
+	X(lb_snat_no_port, WF_STAT_INFO, "lb: SYN dropped, every SNAT port is in use") \
+	X(lb_map_full,     WF_STAT_INFO, "lb: SYN dropped, the NAT table is full or the backend side clashes") \
+	X(lb_martian,      WF_STAT_INFO, "lb: SYN from a martian source dropped, never mapped") \
+	X(lb_no_map,       WF_STAT_INFO, "lb: a packet to a VIP with no mapping (not a new connection): forwarded as is") \
+	X(lb_rewrite_fail, WF_STAT_INFO, "lb: headers not in the first segment, not rewritten (dropped as lb_refused)") \
+	X(neigh_sent,      WF_STAT_INFO, "ARP/NS requests and answers sent by wirefault for lb")
 
 /** How a counter enters the accounting rx = tx + sum(drops). */
 enum wf_stat_kind {
