@@ -682,13 +682,14 @@ class Lab(Appliance):
     def __init__(self, extra: list[str] | None = None, xdp: bool = False,
                  mirror: bool = False, tag: str = "wfd",
                  cwd: str | Path | None = None, backends: int = 0,
-                 huge: bool = False):
+                 huge: bool = False, mirror_ring: bool = False):
         """@extra: wirefault options (after the lab's --); @cwd: the
         directory the lab (and so wirefault, whose relative paths such as
         `-f rules` or `log file x.pcap` start there) runs in; @backends:
         web backends b1..bN behind a bridge on the server side (0-8);
         @huge: wirefault on 2 MiB hugepages (LabUnavailable if the lab
-        cannot reserve them)."""
+        cannot reserve them); @mirror_ring: port 2 is a mirror port that
+        nobody reads (its queue fills)."""
         assert 0 <= backends <= 8, backends
         self.name = unique_name(tag)
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
@@ -700,6 +701,8 @@ class Lab(Appliance):
             argv.append("--xdp")
         if mirror:
             argv.append("--mirror")
+        if mirror_ring:
+            argv.append("--mirror-ring")
         if backends:
             argv += ["--backends", str(backends)]
         if huge:

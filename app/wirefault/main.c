@@ -23,6 +23,7 @@
 #include <rte_malloc.h>
 
 #include "wf_cmd.h"
+#include "lb.h"
 #include "wirefault.h"
 
 RTE_LOG_REGISTER(wf_logtype_app, wirefault.app, INFO);
@@ -112,6 +113,7 @@ control_loop(void)
 		wf_stats_period_tick();
 		wf_flows_tick();
 		wf_rules_tick();
+		wf_lb_tick();
 		wf_log_drain();
 	}
 }
