@@ -400,24 +400,47 @@ mac_get(const uint8_t m[6])
 	return v;
 }
 
-/* Which backend a new connection goes to. */
-static unsigned int
+static inline bool
+mac_known(const struct wf_lb_rt *l, unsigned int b)
+{
+	return (__atomic_load_n(&l->mac[b], __ATOMIC_RELAXED) &
+		WF_LB_MAC_KNOWN) != 0;
+}
+
+/*
+ * Which backend a new connection goes to; -1 when that backend's MAC is
+ * not known yet. rr turns only for a backend that can take the
+ * connection, so a SYN dropped while a MAC is asked for does not skew
+ * the rotation: it stays exact across workers (compare-and-swap).
+ */
+static int
 lb_pick(struct wf_rule_rt *rt, unsigned int wi, const struct wf_pkt *p)
 {
 	const struct wf_act_lb *a = &rt->r.a.lb;
-	uint32_t h;
+	uint32_t h, turn;
+	unsigned int b;
 
 	switch (a->mode) {
 	case WF_LB_RANDOM:
-		return (unsigned int)(wf_act_random(&rt->w[wi].a) % a->nb);
+		b = (unsigned int)(wf_act_random(&rt->w[wi].a) % a->nb);
+		break;
 	case WF_LB_HASH:
 		/* stable across runs: a fixed seed, the client's side only */
 		h = rte_jhash(p->src, p->family == 4 ? 4 : 16, p->sport);
-		return h % a->nb;
+		b = h % a->nb;
+		break;
 	default:
-		return __atomic_fetch_add(&rt->lb->rr, 1, __ATOMIC_RELAXED) %
-			a->nb;
+		turn = __atomic_load_n(&rt->lb->rr, __ATOMIC_RELAXED);
+		do {
+			b = turn % a->nb;
+			if (!mac_known(rt->lb, b))
+				return -(int)b - 1;
+		} while (!__atomic_compare_exchange_n(&rt->lb->rr, &turn,
+				turn + 1, false, __ATOMIC_RELAXED,
+				__ATOMIC_RELAXED));
+		return (int)b;
 	}
+	return mac_known(rt->lb, b) ? (int)b : -(int)b - 1;
 }
 
 enum wf_lb_result
@@ -433,17 +456,18 @@ wf_lb_connect(struct wf_rule_rt *rt, unsigned int wi, struct wf_flow *f,
 	unsigned int b;
 	uint64_t mac;
 	void *slot;
-	int port = 0;
+	int port = 0, pick;
 
 	if (p->notes & WF_PKT_NOTE(WF_PKT_R_ip_martian))
 		return WF_LB_MARTIAN;
-	b = lb_pick(rt, wi, p);
-	mac = __atomic_load_n(&l->mac[b], __ATOMIC_RELAXED);
-	if (!(mac & WF_LB_MAC_KNOWN)) {
+	pick = lb_pick(rt, wi, p);
+	if (pick < 0) {
 		/* ask at once; the client's SYN retry finds the answer */
-		__atomic_store_n(&l->probe_at[b], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&l->probe_at[-pick - 1], 0, __ATOMIC_RELAXED);
 		return WF_LB_NO_MAC;
 	}
+	b = (unsigned int)pick;
+	mac = __atomic_load_n(&l->mac[b], __ATOMIC_RELAXED);
 	if (a->has_snat) {
 		port = wf_nat_ports_get(l->ports);
 		if (port < 0)
