@@ -89,6 +89,17 @@ BAD_RULES = [
     (["name", "a\x1b[2Jb", "action", "drop"], "control byte"),
     (["action", "drop", "seed", "7"], "seed"),
     (["action", "log", "file", "/nonexistent-dir/x.pcap"], "log"),
+    # C5: mirror without a mirror port; lb without backends or a VIP
+    (["proto", "tcp", "port", "80", "action", "mirror"],
+     "mirror: no mirror port (start wirefault with --mirror-port P)"),
+    (["proto", "tcp", "dst", "198.18.0.10", "action", "lb"],
+     "lb: needs to IP:PORT"),
+    (["proto", "tcp", "dst", "198.18.0.10", "action", "lb", "to",
+      "198.18.0.3:80,,"], "to: '198.18.0.3:80,,' is not a list of IP:PORT"),
+    (["proto", "tcp", "action", "lb", "to", "198.18.0.3:80"],
+     "lb: needs dst VIP"),
+    (["proto", "tcp", "dst", "198.18.0.10", "action", "lb", "to",
+      "198.18.0.3:80", "snat", "2001:2::20"], "snat: an IPv6 address"),
 ]
 
 
@@ -115,6 +126,43 @@ def test_duplicate_name_and_unknown_rule(app):
         r = app.ctl("rule", "del", key)
         assert not r.accepted and key in r.err, r.err
     assert rule_state(app) == before
+
+
+def test_lb_duplicate_vip_refused(app):
+    """Verifies: C5: a second lb rule for a VIP and port another lb rule
+    balances is refused, naming that rule; the set is unchanged. Another
+    port of the same VIP is accepted."""
+    rid = add(app, "proto", "tcp", "dst", "198.18.0.10", "dport", "80",
+              "action", "lb", "to", "198.18.0.3:80,198.18.0.4:80")
+    before = rule_state(app)
+    for dport in (["dport", "80"], ["dport", "70-90"], []):
+        r = app.ctl("rule", "add", "proto", "tcp", "dst", "198.18.0.10",
+                    *dport, "action", "lb", "to", "198.18.0.5:80")
+        assert not r.accepted, r.out
+        assert f"is balanced by rule {rid} already" in r.err, r.err
+        assert rule_state(app) == before
+    add(app, "proto", "tcp", "dst", "198.18.0.10", "dport", "81",
+        "action", "lb", "to", "198.18.0.5:80")
+
+
+def test_mirror_port_must_be_the_mirror_port(built):
+    """Verifies: C5: with --mirror-port 2, `mirror` and `mirror port 2` are
+    accepted, `mirror port 0` (a forwarding port) is refused and changes
+    nothing."""
+    a = VdevAppliance(NULL_PAIR + ["net_null2,no-rx=1"],
+                      args=["--mirror-port", "2"], tag="wfm")
+    try:
+        assert a.wait_ready(), a.process.output
+        add(a, "proto", "tcp", "action", "mirror")
+        add(a, "proto", "udp", "action", "mirror", "port", "2")
+        before = rule_state(a)
+        r = a.ctl("rule", "add", "action", "mirror", "port", "0")
+        assert not r.accepted
+        assert "mirror: port 0 is not the mirror port (--mirror-port 2)" \
+            in r.err, r.err
+        assert rule_state(a) == before
+    finally:
+        a.stop()
 
 
 def test_del_by_name_and_id_and_flush(app):
