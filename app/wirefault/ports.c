@@ -321,6 +321,7 @@ wf_ports_close(void)
 	uint16_t pid;
 	int s, ret;
 
+	rte_pdump_uninit();
 	RTE_ETH_FOREACH_DEV(pid) {
 		if (!wf.port[pid].used)
 			continue;

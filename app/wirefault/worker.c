@@ -432,6 +432,12 @@ lb_apply(struct wf_rule_rt *rt, struct burst *b, unsigned int i,
 
 	if (f != NULL && f->rules.nat != 0)
 		return FATE_OUT;
+	if (f == NULL && (p->tcp_flags & (WF_TCP_SYN | WF_TCP_ACK |
+			WF_TCP_RST | WF_TCP_FIN)) == WF_TCP_SYN) {
+		/* a new connection the flow table had no room for */
+		wf_stat_add(&pc->c[WF_PS_lb_map_full], 1);
+		return FATE_LB_REFUSED;
+	}
 	if (f == NULL || b->dir[i] != WF_DIR_ORIG ||
 			b->state[i] != WF_TCP_SYN_SENT ||
 			(p->tcp_flags & (WF_TCP_SYN | WF_TCP_ACK)) != WF_TCP_SYN) {
