@@ -461,6 +461,10 @@ test_rewrite_refused(void)
 		WF_TEST_ASSERT_EQUAL(wf_nat_rewrite(f, flen, &bad, WF_NAT_SRC,
 				v6_n, 1), -EINVAL, "%s: L4 in IP", s->why);
 		bad = p;
+		bad.l4_off = p.l3_off - 10;
+		WF_TEST_ASSERT_EQUAL(wf_nat_rewrite(f, flen, &bad, WF_NAT_SRC,
+				v6_n, 1), -EINVAL, "%s: L4 before IP", s->why);
+		bad = p;
 		bad.l3_off = UINT32_MAX - 8;
 		WF_TEST_ASSERT_EQUAL(wf_nat_rewrite(f, flen, &bad, WF_NAT_SRC,
 				v6_n, 1), -EINVAL, "%s: wrapping", s->why);
