@@ -502,7 +502,9 @@ wf_lb_connect(struct wf_rule_rt *rt, unsigned int wi, struct wf_flow *f,
 	memcpy(np.dst, a->be[b].addr, alen);
 	np.dport = a->be[b].port;
 	map->rev_client_side = (uint8_t)wf_flow_key_make(&np, &map->key);
-	if (rte_hash_add_key_data(lb.h, &map->key, slot) != 0) {
+	/* an add would overwrite a live mapping's key: refuse instead */
+	if (rte_hash_lookup(lb.h, &map->key) >= 0 ||
+			rte_hash_add_key_data(lb.h, &map->key, slot) != 0) {
 		rte_ring_enqueue(lb.free, slot);
 		goto no_map;
 	}
@@ -585,7 +587,7 @@ wf_lb_neigh(const struct wf_ruleset *set, struct rte_mbuf *m,
 	uint8_t copy[WF_PKT_HDR_MAX], owned[LB_OWNED_MAX][16];
 	const uint8_t *frame;
 	struct wf_neigh n;
-	unsigned int nb = 0, k;
+	unsigned int nb = 0;
 	struct rte_mbuf *r;
 	uint32_t i, len;
 
@@ -607,14 +609,9 @@ wf_lb_neigh(const struct wf_ruleset *set, struct rte_mbuf *m,
 		else if (rt->r.a.lb.has_snat)
 			memcpy(owned[nb++], rt->r.a.lb.snat, 16);
 	}
-	if (n.op == WF_NEIGH_REPLY) {
+	if (n.op == WF_NEIGH_REPLY)
 		/* an answer to our own request: learnt, not passed on */
-		for (k = 0; k < nb; k++)
-			if (memcmp(owned[k], n.family == 4 ? n.target :
-					n.ip6_src, 16) == 0)
-				return true;
-		return false;
-	}
+		return memcmp(frame, wf.port[rx_port].mac, 6) == 0;
 	if (!wf_neigh_should_answer(&n, (const uint8_t (*)[16])owned, nb))
 		return false;
 	r = rte_pktmbuf_alloc(wf.port[rx_port].pool);
