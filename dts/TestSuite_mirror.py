@@ -35,7 +35,7 @@ import pytest
 
 from conftest import _can_make_namespaces
 from wirefault import (ROOT, WIREFAULT, Capture, Lab, Process, Rule,
-                       VdevAppliance, unique_name)
+                       VdevAppliance, pcap_records, unique_name)
 
 RULES = "config/mirror.rules"
 SERVER4, CLIENT4 = "198.18.0.2", "198.18.0.1"
@@ -59,29 +59,8 @@ PORT_KEYS = ("rx", "tx", "drops", "tx_full", "rule_drop", "mirror_tx",
 
 def read_frames(path: Path) -> list[tuple[int, bytes]]:
     """(original length, captured bytes) of each record of a classic pcap
-    (Ethernet), in file order; a record cut short at the end is ignored."""
-    data = path.read_bytes()
-    if len(data) < 24:
-        return []
-    magic = struct.unpack("<I", data[:4])[0]
-    if magic in (0xA1B2C3D4, 0xA1B23C4D):
-        e = "<"
-    elif magic in (0xD4C3B2A1, 0x4D3CB2A1):
-        e = ">"
-    else:
-        raise AssertionError(f"{path}: not a classic pcap (magic {magic:#x})")
-    link = struct.unpack(e + "I", data[20:24])[0] & 0xFFFF
-    assert link == 1, f"{path}: link type {link}, not Ethernet"
-    rec = struct.Struct(e + "IIII")
-    off, out = 24, []
-    while off + 16 <= len(data):
-        _, _, incl, orig = rec.unpack_from(data, off)
-        off += 16
-        if off + incl > len(data):
-            break
-        out.append((orig, data[off:off + incl]))
-        off += incl
-    return out
+    (Ethernet), in file order."""
+    return [(orig, fr) for _, orig, fr in pcap_records(path)]
 
 
 def tcp_ports(fr: bytes) -> tuple[int, int] | None:

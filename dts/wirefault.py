@@ -334,10 +334,11 @@ class TcpSeg:
         return int(self.dst.rsplit(":", 1)[1])
 
 
-def read_tcp_pcap(path: str | Path) -> list[TcpSeg]:
-    """The TCP packets of a classic pcap (Ethernet, optionally one VLAN
-    tag), read with struct so that a large capture is quick; a record cut
-    short at the end (tcpdump still writing) is ignored."""
+def pcap_records(path: str | Path) -> list[tuple[float, int, bytes]]:
+    """(time, original length, captured bytes) of each record of a classic
+    pcap (Ethernet), in file order, read with struct so that a large
+    capture is quick; a record cut short at the end (tcpdump still
+    writing) is ignored."""
     data = Path(path).read_bytes()
     if len(data) < 24:
         return []
@@ -354,13 +355,21 @@ def read_tcp_pcap(path: str | Path) -> list[TcpSeg]:
     rec = struct.Struct(e + "IIII")
     off, out = 24, []
     while off + 16 <= len(data):
-        sec, frac, incl, _ = rec.unpack_from(data, off)
+        sec, frac, incl, orig = rec.unpack_from(data, off)
         off += 16
         if off + incl > len(data):
             break
-        fr = data[off:off + incl]
+        out.append((sec + frac / (1e9 if nano else 1e6), orig,
+                    data[off:off + incl]))
         off += incl
-        t = sec + frac / (1e9 if nano else 1e6)
+    return out
+
+
+def read_tcp_pcap(path: str | Path) -> list[TcpSeg]:
+    """The TCP packets of a classic pcap (Ethernet, optionally one VLAN
+    tag); see pcap_records()."""
+    out = []
+    for t, _, fr in pcap_records(path):
         l3 = 14
         etype = struct.unpack_from("!H", fr, 12)[0] if len(fr) >= 14 else 0
         if etype == 0x8100 and len(fr) >= 18:

@@ -26,6 +26,8 @@
 
 #include <netinet/in.h>
 
+#include "wf_pkt_mbuf.h"
+
 #include "lb.h"
 
 /* Distinct SNAT addresses: each has one port pool, kept for the run. */
@@ -623,13 +625,7 @@ wf_lb_neigh(const struct wf_ruleset *set, struct rte_mbuf *m,
 		rte_pktmbuf_free(r);
 		return true;
 	}
-	if (len < RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN) {
-		memset(rte_pktmbuf_mtod_offset(r, uint8_t *, len), 0,
-			RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN - len);
-		len = RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN;
-	}
-	r->data_len = (uint16_t)len;
-	r->pkt_len = len;
+	wf_pkt_mbuf_frame_done(r, len);
 	*reply = r;
 	return true;
 }
@@ -674,14 +670,7 @@ wf_lb_probe(const struct wf_ruleset *set, uint16_t port, uint16_t queue,
 				rte_pktmbuf_free(m);
 				continue;
 			}
-			if (len < RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN) {
-				memset(rte_pktmbuf_mtod_offset(m, uint8_t *,
-					len), 0, RTE_ETHER_MIN_LEN -
-					RTE_ETHER_CRC_LEN - len);
-				len = RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN;
-			}
-			m->data_len = (uint16_t)len;
-			m->pkt_len = len;
+			wf_pkt_mbuf_frame_done(m, len);
 			out[nb++] = m;
 		}
 	}

@@ -356,13 +356,7 @@ rst_make(struct rte_mempool *pool, const uint8_t *frame,
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
-	/* pad to the Ethernet minimum, as a NIC would */
-	if (len < RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN) {
-		memset(out + len, 0, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN - len);
-		len = RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN;
-	}
-	m->data_len = (uint16_t)len;
-	m->pkt_len = len;
+	wf_pkt_mbuf_frame_done(m, len);
 	return m;
 }
 

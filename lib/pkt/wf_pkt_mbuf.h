@@ -14,6 +14,9 @@
  * one contiguous, bounded buffer.
  */
 
+#include <string.h>
+
+#include <rte_ether.h>
 #include <rte_mbuf.h>
 
 #include "wf_pkt.h"
@@ -37,6 +40,25 @@ wf_pkt_parse_mbuf(const struct rte_mbuf *m, uint8_t copy[WF_PKT_HDR_MAX],
 			buf = copy;
 	}
 	return wf_pkt_parse(buf, len, m->pkt_len, flags, out);
+}
+
+/**
+ * Finish a frame of @p len bytes built at the start of the single-segment
+ * mbuf @p m (an RST, an ARP or ND answer): pad it with zeros to the
+ * Ethernet minimum, as a NIC would, and set its lengths. The mbuf's
+ * tailroom must hold the padding.
+ */
+static inline void
+wf_pkt_mbuf_frame_done(struct rte_mbuf *m, uint32_t len)
+{
+	const uint32_t min = RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN;
+
+	if (len < min) {
+		memset(rte_pktmbuf_mtod_offset(m, uint8_t *, len), 0, min - len);
+		len = min;
+	}
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
 }
 
 #endif /* WF_PKT_MBUF_H */
