@@ -18,14 +18,12 @@ missing or the machine has no hugepages to give.
 """
 
 import hashlib
-import os
 import re
 import shutil
 import signal
 import struct
 import subprocess
 import tempfile
-import threading
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -34,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from conftest import _can_make_namespaces
-from wirefault import Lab, LabUnavailable
+from wirefault import Lab, LabUnavailable, Process
 
 DUMPCAP = shutil.which("dpdk-dumpcap")
 TSHARK = shutil.which("tshark")
@@ -43,54 +41,6 @@ FILE = "1M.bin"
 MSS = 1448                          # MTU 1500 - 40 - 12 (timestamps)
 ROUNDS = 3                          # rounds tried (see captured)
 PCAPNG_SHB = b"\x0a\x0d\x0d\x0a"
-
-
-class RawProcess:
-    """A started process whose output is read as it comes, not by lines:
-    dumpcap's "Packets captured: " has no newline until it exits."""
-
-    def __init__(self, argv: list[str]):
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
-        self.chunks: list[bytes] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        fd = self.proc.stdout.fileno()
-        while True:
-            b = os.read(fd, 4096)
-            if not b:
-                break
-            self.chunks.append(b)
-
-    @property
-    def output(self) -> str:
-        return b"".join(self.chunks).decode(errors="replace")
-
-    def wait_for(self, pattern: str, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if re.search(pattern, self.output, re.M):
-                return True
-            if self.proc.poll() is not None:
-                self._reader.join(2)
-                return bool(re.search(pattern, self.output, re.M))
-            time.sleep(0.1)
-        return False
-
-    def stop(self, sig=signal.SIGINT, timeout: float = 30) -> int:
-        """Signal the process by PID; its exit status."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        try:
-            rc = self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            rc = self.proc.wait()
-        self._reader.join(5)
-        return rc
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +153,7 @@ def dumpcap_round(lab: Lab, tmp: Path) -> Captured:
     path = tmp / "port0.pcapng"
     path.unlink(missing_ok=True)
     with ExitStack() as stack:
-        dc = RawProcess([DUMPCAP, "--file-prefix", lab.prefix, "-i", "0",
+        dc = Process([DUMPCAP, "--file-prefix", lab.prefix, "-i", "0",
                       "-w", str(path)])
         stack.callback(dc.stop, signal.SIGINT)
         if not dc.wait_for(r"Packets captured:", 30):

@@ -466,19 +466,25 @@ class Process:
                  cwd: str | Path | None = None):
         self.argv = argv
         self.proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True,
-                                     bufsize=1, cwd=cwd)
-        self.lines: list[str] = []
+                                     stderr=subprocess.STDOUT, cwd=cwd)
+        self._chunks: list[bytes] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.append(line)
+        # as it comes, not by lines: a prompt or a progress line without
+        # its newline yet (dpdk-dumpcap's "Packets captured: ") is output too
+        fd = self.proc.stdout.fileno()
+        while chunk := os.read(fd, 4096):
+            self._chunks.append(chunk)
 
     @property
     def output(self) -> str:
-        return "".join(self.lines)
+        return b"".join(self._chunks).decode(errors="replace")
+
+    @property
+    def lines(self) -> list[str]:
+        return self.output.splitlines(keepends=True)
 
     def wait_for(self, pattern: str, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
