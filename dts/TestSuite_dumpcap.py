@@ -58,9 +58,7 @@ def hlab(built):
     try:
         yield lab
     finally:
-        rc = lab.stop()
-        left = lab.namespaces_left()
-        assert not left, f"lab left namespaces behind: {left}"
+        rc = lab.stop_clean()
         assert rc == 0, lab.process.output[-2000:]
 
 

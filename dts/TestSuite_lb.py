@@ -51,8 +51,7 @@ def lab(built):
     try:
         yield lab
     finally:
-        lab.stop()
-        assert not lab.namespaces_left()
+        lab.stop_clean()
 
 
 def rule_page(lab: Lab, name: str) -> dict:

@@ -168,9 +168,7 @@ def mlab(need_netns):
     try:
         yield lab
     finally:
-        rc = lab.stop()
-        left = lab.namespaces_left()
-        assert not left, f"lab left namespaces behind: {left}"
+        rc = lab.stop_clean()
         assert rc == 0, lab.process.output[-2000:]
 
 
@@ -502,9 +500,7 @@ def ring_lab(need_netns):
     try:
         yield lab
     finally:
-        rc = lab.stop()
-        left = lab.namespaces_left()
-        assert not left, f"lab left namespaces behind: {left}"
+        rc = lab.stop_clean()
         assert rc == 0, lab.process.output[-2000:]
 
 

@@ -49,9 +49,7 @@ def lab(built, request):
         try:
             yield lab
         finally:
-            lab.stop()
-            left = lab.namespaces_left()
-            assert not left, f"lab left namespaces behind: {left}"
+            lab.stop_clean()
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

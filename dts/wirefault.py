@@ -894,6 +894,14 @@ class Lab(Appliance):
     def stop(self) -> int:
         return self.process.stop()
 
+    def stop_clean(self) -> int:
+        """Stop the lab (a fixture's teardown): it must leave no namespace
+        behind; its exit status."""
+        rc = self.stop()
+        left = self.namespaces_left()
+        assert not left, f"lab left namespaces behind: {left}"
+        return rc
+
     def namespaces_left(self) -> list[str]:
         out = subprocess.run(["ip", "netns", "list"], capture_output=True,
                              text=True).stdout
