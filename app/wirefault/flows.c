@@ -25,6 +25,7 @@
 #include <rte_telemetry.h>
 
 #include "wf_num.h"
+#include "wf_tel_params.h"
 #include "lb.h"
 #include "wirefault.h"
 

@@ -17,7 +17,7 @@
 #include <rte_mempool.h>
 #include <rte_telemetry.h>
 
-#include "wf_num.h"
+#include "wf_tel_params.h"
 #include "wirefault.h"
 
 /* Bail out of a callback on the first failed add. */
@@ -33,7 +33,7 @@ no_params(const char *params)
 {
 	if (!__atomic_load_n(&wf.ready, __ATOMIC_ACQUIRE))
 		return -EAGAIN; /* starting or shutting down */
-	return params != NULL && params[0] != '\0' ? -EINVAL : 0;
+	return wf_tel_no_params(params);
 }
 
 /* Add @p child as "<prefix><id>" to @p d, freeing it on failure. */
@@ -225,37 +225,6 @@ tel_flows(const char *cmd __rte_unused, const char *params,
 	if (!__atomic_load_n(&wf.ready, __ATOMIC_ACQUIRE))
 		return -EAGAIN;
 	return wf_tel_flows(params, d);
-}
-
-/*
- * The paging parameters of /wirefault/flows and /wirefault/rules: "",
- * "START" or "START,COUNT", each decimal, nothing else.
- */
-int
-wf_tel_page_params(const char *params, uint32_t def_count, uint32_t max_count,
-		uint32_t *start, uint32_t *count)
-{
-	char buf[32], *comma;
-	uint64_t v;
-
-	*start = 0;
-	*count = def_count;
-	if (params == NULL || params[0] == '\0')
-		return 0;
-	if (strlen(params) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, params);
-	comma = strchr(buf, ',');
-	if (comma != NULL) {
-		*comma = '\0';
-		if (wf_num_u64(comma + 1, 1, max_count, &v) != 0)
-			return -EINVAL;
-		*count = (uint32_t)v;
-	}
-	if (wf_num_u64(buf, 0, UINT32_MAX, &v) != 0)
-		return -EINVAL;
-	*start = (uint32_t)v;
-	return 0;
 }
 
 static int

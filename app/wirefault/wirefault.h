@@ -242,8 +242,6 @@ void wf_ctlsock_handle(const struct pollfd *fds, unsigned int nb);
 
 /* telemetry.c */
 int wf_telemetry_register(void);
-int wf_tel_page_params(const char *params, uint32_t def_count,
-		uint32_t max_count, uint32_t *start, uint32_t *count);
 
 /* main.c */
 void wf_request_quit(void);
