@@ -886,7 +886,8 @@ build_nd(uint8_t *f, const struct nd_spec *s)
 	icmp[1] = s->code;
 	icmp[4] = s->flags;
 	memcpy(icmp + 8, s->target, 16);
-	memcpy(icmp + 24, s->opts, s->opts_len);
+	if (s->opts_len != 0)  /* opts may be NULL then (UBSan) */
+		memcpy(icmp + 24, s->opts, s->opts_len);
 	be16(icmp + 2, (uint16_t)~icmp6_check(ip6));
 	if (s->bad_csum)
 		icmp[3] ^= 1;

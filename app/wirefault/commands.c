@@ -16,6 +16,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 
+#include "fault.h"
 #include "wf_cmd.h"
 #include "wf_num.h"
 #include "wirefault.h"
@@ -359,6 +360,14 @@ cmd_show_settings(int argc __rte_unused, char **argv __rte_unused,
 	return 0;
 }
 
+#ifdef WF_FAULT_INJECTION
+static int
+cmd_fault(int argc, char **argv, struct wf_reply *r, void *ctx __rte_unused)
+{
+	return wf_cmd_fault(argc, argv, r);
+}
+#endif
+
 static const struct wf_cmd commands[] = {
 	{ "start", "", "start forwarding", 0, 0, cmd_start },
 	{ "stop", "", "stop forwarding and show the statistics",
@@ -403,6 +412,10 @@ static const struct wf_cmd commands[] = {
 		1, 1, cmd_deadman },
 	{ "show settings", "", "tracking settings and table size",
 		0, 0, cmd_show_settings },
+#ifdef WF_FAULT_INJECTION
+	{ "fault", "show|tx PCT|flow-insert PCT|alloc N|hold N [mirror]|release|off",
+		"inject faults (fault-injection builds only)", 1, 3, cmd_fault },
+#endif
 	{ "help", "", "this list", 0, 0, cmd_help },
 	{ "quit", "", "stop, print final statistics and exit", 0, 0, cmd_quit },
 };

@@ -28,7 +28,9 @@
 
 #include "wf_pkt_mbuf.h"
 
+#include "fault.h"
 #include "lb.h"
+#include "txrx.h"
 
 /* Distinct SNAT addresses: each has one port pool, kept for the run. */
 #define LB_SNAT_POOLS 64
@@ -141,7 +143,8 @@ snat_pool(uint8_t family, const uint8_t addr[16])
 			return lb.snat[i].ports;
 	if (lb.nb_snat == LB_SNAT_POOLS)
 		return NULL;
-	lb.snat[i].ports = wf_nat_ports_create(LB_SNAT_PORT_LO, LB_SNAT_PORT_HI);
+	lb.snat[i].ports = WF_FAULT_ALLOC(wf_nat_ports_create(LB_SNAT_PORT_LO,
+			LB_SNAT_PORT_HI));
 	if (lb.snat[i].ports == NULL)
 		return NULL;
 	lb.snat[i].family = family;
@@ -158,13 +161,14 @@ wf_lb_rule_new(struct wf_rule_rt *rt, char *err, size_t err_len)
 
 	if (lb_init(err, err_len) != 0)
 		return -ENOMEM;
-	l = rte_zmalloc("wf_lb_rt", sizeof(*l), RTE_CACHE_LINE_SIZE);
+	l = WF_FAULT_ALLOC(rte_zmalloc("wf_lb_rt", sizeof(*l),
+			RTE_CACHE_LINE_SIZE));
 	if (l == NULL) {
 		snprintf(err, err_len, "no memory for the lb rule");
 		return -ENOMEM;
 	}
-	l->w = rte_zmalloc("wf_lb_w", sizeof(*l->w) * wf.nb_workers,
-			RTE_CACHE_LINE_SIZE);
+	l->w = WF_FAULT_ALLOC(rte_zmalloc("wf_lb_w",
+			sizeof(*l->w) * wf.nb_workers, RTE_CACHE_LINE_SIZE));
 	if (l->w == NULL) {
 		rte_free(l);
 		snprintf(err, err_len, "no memory for the lb rule's counters");
@@ -616,13 +620,13 @@ wf_lb_neigh(const struct wf_ruleset *set, struct rte_mbuf *m,
 		return memcmp(frame, wf.port[rx_port].mac, 6) == 0;
 	if (!wf_neigh_should_answer(&n, (const uint8_t (*)[16])owned, nb))
 		return false;
-	r = rte_pktmbuf_alloc(wf.port[rx_port].pool);
+	r = wf_mbuf_alloc(wf.port[rx_port].pool);
 	if (r == NULL)
 		return true;
 	len = wf_neigh_answer(frame, &n, wf.port[rx_port].mac,
 			rte_pktmbuf_mtod(r, uint8_t *), rte_pktmbuf_tailroom(r));
 	if (len == 0) {
-		rte_pktmbuf_free(r);
+		wf_mbuf_free(r);
 		return true;
 	}
 	wf_pkt_mbuf_frame_done(r, len);
@@ -659,7 +663,7 @@ wf_lb_probe(const struct wf_ruleset *set, uint16_t port, uint16_t queue,
 						false, __ATOMIC_RELAXED,
 						__ATOMIC_RELAXED))
 				continue;
-			m = rte_pktmbuf_alloc(wf.port[port].pool);
+			m = wf_mbuf_alloc(wf.port[port].pool);
 			if (m == NULL)
 				continue;
 			len = wf_neigh_request(a->family, wf.port[port].mac,
@@ -667,7 +671,7 @@ wf_lb_probe(const struct wf_ruleset *set, uint16_t port, uint16_t queue,
 				a->be[b].addr, rte_pktmbuf_mtod(m, uint8_t *),
 				rte_pktmbuf_tailroom(m));
 			if (len == 0) {
-				rte_pktmbuf_free(m);
+				wf_mbuf_free(m);
 				continue;
 			}
 			wf_pkt_mbuf_frame_done(m, len);
@@ -676,8 +680,8 @@ wf_lb_probe(const struct wf_ruleset *set, uint16_t port, uint16_t queue,
 	}
 	if (nb == 0)
 		return 0;
-	sent = rte_eth_tx_burst(port, queue, out, (uint16_t)nb);
+	sent = wf_tx_burst(port, queue, out, (uint16_t)nb);
 	if (sent < nb)
-		rte_pktmbuf_free_bulk(&out[sent], nb - sent);
+		wf_mbuf_free_bulk(&out[sent], nb - sent);
 	return sent;
 }

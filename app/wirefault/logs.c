@@ -164,7 +164,7 @@ wf_log_drain(void)
 			wf.log_ring, (void **)m, WF_LOG_BURST, NULL)) != 0) {
 		for (i = 0; i < n; i++)
 			write_copy(m[i]);
-		rte_pktmbuf_free_bulk(m, n);
+		wf_mbuf_free_bulk(m, n);
 		total += n;
 	}
 	if (total == 0)

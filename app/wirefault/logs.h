@@ -13,6 +13,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "wf_mbuf_own.h"
 #include "wirefault.h"
 
 /* Kept in each copy's private area. */
@@ -29,7 +30,7 @@ wf_log_copy(const struct rte_mbuf *m, int file, uint64_t now_us)
 	struct rte_mbuf *c;
 	struct wf_log_meta *meta;
 
-	c = rte_pktmbuf_copy(m, wf.log_pool, 0, UINT32_MAX);
+	c = wf_mbuf_copy(m, wf.log_pool);
 	if (unlikely(c == NULL))
 		return false;
 	meta = rte_mbuf_to_priv(c);
@@ -37,7 +38,7 @@ wf_log_copy(const struct rte_mbuf *m, int file, uint64_t now_us)
 	meta->orig_len = m->pkt_len;
 	meta->file = (uint16_t)file;
 	if (unlikely(rte_ring_mp_enqueue(wf.log_ring, c) != 0)) {
-		rte_pktmbuf_free(c);
+		wf_mbuf_free(c);
 		return false;
 	}
 	return true;

@@ -23,6 +23,8 @@
 #include <rte_malloc.h>
 
 #include "wf_cmd.h"
+#include "wf_mbuf_own.h"
+#include "fault.h"
 #include "lb.h"
 #include "wirefault.h"
 
@@ -188,6 +190,12 @@ main(int argc, char **argv)
 	/* a control client that hangs up must not kill the appliance */
 	signal(SIGPIPE, SIG_IGN);
 
+	if (wf_mbuf_own_init() != 0) {
+		fprintf(stderr, "wirefault: cannot register the mbuf owner "
+			"field: %s\n", rte_strerror(rte_errno));
+		status = EXIT_FAILURE;
+		goto out_eal;
+	}
 	if (workers_init() != 0 || wf_flows_init() != 0 ||
 			wf_ports_init() != 0 || wf_log_init() != 0 ||
 			wf_mirror_init() != 0 || wf_rules_init() != 0) {
@@ -229,6 +237,7 @@ out_workers:
 	wf_console_close();
 	workers_stop();
 	wf_log_drain();
+	wf_fault_release_all();
 	wf_print_final_stats();
 	wf_ctlsock_close();
 out_ports:
@@ -237,7 +246,8 @@ out_ports:
 	 * it, and telemetry cannot be unregistered; EAL cleanup releases it.
 	 */
 	__atomic_store_n(&wf.ready, 0, __ATOMIC_RELEASE);
-	wf_ports_close();
+	if (wf_ports_close() != 0)
+		status = EXIT_FAILURE;
 	wf_log_close();
 out_eal:
 	rte_eal_cleanup();

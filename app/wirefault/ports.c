@@ -315,9 +315,22 @@ wf_ports_init(void)
 	return 0;
 }
 
-void
+/* The mbufs of @p pool not back in it, reported. */
+static unsigned int
+pool_leaked(const struct rte_mempool *pool)
+{
+	unsigned int n = pool != NULL ? rte_mempool_in_use_count(pool) : 0;
+
+	if (n != 0)
+		WF_LOG(ERR, "pool %s: %u mbufs not returned after the ports "
+			"closed: a leak\n", pool->name, n);
+	return n;
+}
+
+unsigned int
 wf_ports_close(void)
 {
+	unsigned int leaked = 0;
 	uint16_t pid;
 	int s, ret;
 
@@ -332,8 +345,14 @@ wf_ports_close(void)
 		rte_eth_dev_close(pid);
 		wf.port[pid].used = false;
 	}
+	/* closed ports hold no mbuf: every one is back, or one leaked */
 	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		leaked += pool_leaked(wf.pools[s]);
 		rte_mempool_free(wf.pools[s]);
 		wf.pools[s] = NULL;
 	}
+	leaked += pool_leaked(wf.mirror_pool);
+	rte_mempool_free(wf.mirror_pool);
+	wf.mirror_pool = NULL;
+	return leaked;
 }

@@ -33,6 +33,7 @@
 
 #include "wf_num.h"
 #include "wf_tel_params.h"
+#include "fault.h"
 #include "lb.h"
 #include "wirefault.h"
 
@@ -72,8 +73,8 @@ set_now(void)
 static struct wf_ruleset *
 set_alloc(uint32_t nb)
 {
-	return calloc(1, sizeof(struct wf_ruleset) +
-			(size_t)nb * sizeof(struct wf_rule_rt *));
+	return WF_FAULT_ALLOC(calloc(1, sizeof(struct wf_ruleset) +
+			(size_t)nb * sizeof(struct wf_rule_rt *)));
 }
 
 int
@@ -105,7 +106,7 @@ rule_free(struct wf_rule_rt *rt)
 static struct wf_rule_rt *
 rule_new(const struct wf_rule *r, char *err, size_t err_len)
 {
-	struct wf_rule_rt *rt = calloc(1, sizeof(*rt));
+	struct wf_rule_rt *rt = WF_FAULT_ALLOC(calloc(1, sizeof(*rt)));
 	uint64_t seed;
 	unsigned int i;
 
@@ -122,8 +123,8 @@ rule_new(const struct wf_rule *r, char *err, size_t err_len)
 	}
 	rt->r = *r;
 	rt->log_file = -1;
-	rt->w = rte_zmalloc("wf_rule_w", sizeof(*rt->w) * wf.nb_workers,
-			RTE_CACHE_LINE_SIZE);
+	rt->w = WF_FAULT_ALLOC(rte_zmalloc("wf_rule_w",
+			sizeof(*rt->w) * wf.nb_workers, RTE_CACHE_LINE_SIZE));
 	if (rt->w == NULL) {
 		snprintf(err, err_len, "no memory for the rule's counters");
 		free(rt);
@@ -261,7 +262,7 @@ work_publish(void)
 		if (old->rule[i]->stamp != stamp)
 			nb_gone++;
 	if (nb_gone != 0) {
-		gone = malloc(sizeof(*gone) * nb_gone);
+		gone = WF_FAULT_ALLOC(malloc(sizeof(*gone) * nb_gone));
 		if (gone == NULL) {
 			free(s);
 			return -ENOMEM;

@@ -165,7 +165,8 @@ void wf_options_usage(const char *prog);
 
 /* ports.c */
 int wf_ports_init(void);
-void wf_ports_close(void);
+/* Stop and close the ports; the mbufs the pools miss (leaked). */
+unsigned int wf_ports_close(void);
 const char *wf_port_role(uint16_t port_id);
 
 /* worker.c */

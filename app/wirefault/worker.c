@@ -28,6 +28,7 @@
 
 #include "lb.h"
 #include "logs.h"
+#include "txrx.h"
 #include "wirefault.h"
 
 /* Empty polls in a row before the idle back-off sleeps. */
@@ -249,7 +250,8 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 			wf_stat_add(&pc->c[WF_PS_tcp_no_flow], 1);
 			return;
 		}
-		pos = wf_flow_insert(wf.flows, &b->key[k], &existed);
+		pos = unlikely(wf_fault_flow_insert()) ? -ENOSPC :
+			wf_flow_insert(wf.flows, &b->key[k], &existed);
 		if (unlikely(pos < 0)) {
 			wf_stat_add(&pc->c[WF_PS_flow_table_full], 1);
 			return;
@@ -343,7 +345,7 @@ static struct rte_mbuf *
 rst_make(struct rte_mempool *pool, const uint8_t *frame,
 		const struct wf_pkt *p, bool to_sender)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	struct rte_mbuf *m = wf_mbuf_alloc(pool);
 	uint32_t len;
 	uint8_t *out;
 
@@ -353,7 +355,7 @@ rst_make(struct rte_mempool *pool, const uint8_t *frame,
 	len = wf_act_rst_build(frame, p, to_sender, out,
 			rte_pktmbuf_tailroom(m));
 	if (unlikely(len == 0)) {
-		rte_pktmbuf_free(m);
+		wf_mbuf_free(m);
 		return NULL;
 	}
 	wf_pkt_mbuf_frame_done(m, len);
@@ -400,7 +402,7 @@ mirror_copy(struct burst *b, struct rte_mbuf *m, struct wf_port_counters *pc)
 		wf_stat_add(&pc->c[WF_PS_mirror_nombuf], 1);
 		return false;
 	}
-	c = rte_pktmbuf_copy(m, wf.mirror_pool, 0, UINT32_MAX);
+	c = wf_mbuf_copy(m, wf.mirror_pool);
 	if (unlikely(c == NULL)) {
 		wf_stat_add(&pc->c[WF_PS_mirror_nombuf], 1);
 		return false;
@@ -596,18 +598,18 @@ rst_send(struct burst *b, const struct wf_task *t,
 	uint16_t sent = 0;
 
 	if (b->nb_rst_fwd != 0) {
-		uint16_t n = rte_eth_tx_burst(t->tx_port, t->tx_queue,
+		uint16_t n = wf_tx_burst(t->tx_port, t->tx_queue,
 				b->rst_fwd, b->nb_rst_fwd);
 
-		rte_pktmbuf_free_bulk(&b->rst_fwd[n], b->nb_rst_fwd - n);
+		wf_mbuf_free_bulk(&b->rst_fwd[n], b->nb_rst_fwd - n);
 		sent += n;
 	}
 	if (b->nb_rst_back != 0) {
 		/* the worker owns queue tx_queue of both ports of the pair */
-		uint16_t n = rte_eth_tx_burst(t->rx_port, t->tx_queue,
+		uint16_t n = wf_tx_burst(t->rx_port, t->tx_queue,
 				b->rst_back, b->nb_rst_back);
 
-		rte_pktmbuf_free_bulk(&b->rst_back[n], b->nb_rst_back - n);
+		wf_mbuf_free_bulk(&b->rst_back[n], b->nb_rst_back - n);
 		sent += n;
 	}
 	wf_stat_add(&pc->c[WF_PS_rst_sent], sent);
@@ -621,12 +623,12 @@ rst_send(struct burst *b, const struct wf_task *t,
 static void
 mirror_send(struct burst *b, unsigned int wi, struct wf_port_counters *pc)
 {
-	uint16_t n = rte_eth_tx_burst(wf.opt.mirror_port, (uint16_t)wi,
+	uint16_t n = wf_tx_burst(wf.opt.mirror_port, (uint16_t)wi,
 			b->mirror, b->nb_mirror);
 
 	wf_stat_add(&pc->c[WF_PS_mirror_tx], n);
 	if (n < b->nb_mirror) {
-		rte_pktmbuf_free_bulk(&b->mirror[n], b->nb_mirror - n);
+		wf_mbuf_free_bulk(&b->mirror[n], b->nb_mirror - n);
 		wf_stat_add(&pc->c[WF_PS_mirror_tx_fail], b->nb_mirror - n);
 	}
 	b->nb_mirror = 0;
@@ -653,12 +655,12 @@ neigh_send(struct burst *b, const struct wf_task *t,
 		struct wf_port_counters *pc)
 {
 	/* the worker owns queue tx_queue of both ports of the pair */
-	uint16_t n = rte_eth_tx_burst(t->rx_port, t->tx_queue, b->neigh,
+	uint16_t n = wf_tx_burst(t->rx_port, t->tx_queue, b->neigh,
 			b->nb_neigh);
 
 	wf_stat_add(&pc->c[WF_PS_neigh_sent], n);
 	if (n < b->nb_neigh)
-		rte_pktmbuf_free_bulk(&b->neigh[n], b->nb_neigh - n);
+		wf_mbuf_free_bulk(&b->neigh[n], b->nb_neigh - n);
 	b->nb_neigh = 0;
 }
 
@@ -735,7 +737,7 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 	uint16_t nb_fate[FATE_MAX] = { 0 };
 	bool malformed_drop, lb_on;
 
-	nb_rx = rte_eth_rx_burst(t->rx_port, t->rx_queue, pkts, WF_BURST);
+	nb_rx = wf_rx_burst(t->rx_port, t->rx_queue, pkts, WF_BURST);
 	if (nb_rx == 0)
 		return 0;
 	wf_stat_add(&pc->c[WF_PS_rx], nb_rx);
@@ -815,7 +817,7 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 			drop[nb_drop++] = pkts[i];
 	}
 	if (unlikely(nb_drop != 0)) {
-		rte_pktmbuf_free_bulk(drop, nb_drop);
+		wf_mbuf_free_bulk(drop, nb_drop);
 		wf_stat_add(&pc->c[WF_PS_malformed], nb_fate[FATE_MALFORMED]);
 		wf_stat_add(&pc->c[WF_PS_rule_drop], nb_fate[FATE_RULE_DROP]);
 		wf_stat_add(&pc->c[WF_PS_rule_reset], nb_fate[FATE_RULE_RESET]);
@@ -825,10 +827,10 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 	if (unlikely(b->nb_rst_fwd + b->nb_rst_back != 0))
 		rst_send(b, t, pc);
 	if (nb_out != 0) {
-		nb_tx = rte_eth_tx_burst(t->tx_port, t->tx_queue, out, nb_out);
+		nb_tx = wf_tx_burst(t->tx_port, t->tx_queue, out, nb_out);
 		wf_stat_add(&pc->c[WF_PS_tx], nb_tx);
 		if (unlikely(nb_tx < nb_out)) {
-			rte_pktmbuf_free_bulk(&out[nb_tx], nb_out - nb_tx);
+			wf_mbuf_free_bulk(&out[nb_tx], nb_out - nb_tx);
 			wf_stat_add(&pc->c[WF_PS_tx_full], nb_out - nb_tx);
 		}
 	}

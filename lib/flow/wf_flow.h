@@ -39,7 +39,7 @@ struct wf_flow_key {
 	uint16_t vlan;         /**< outer VLAN ID, 0 when untagged */
 	uint8_t proto;
 	uint8_t family;        /**< 4 or 6 */
-};
+} __rte_aligned(8);  /* rte_hash_crc reads it 8 bytes at a time (UBSan) */
 
 /** Directions, relative to the connection's originator. */
 #define WF_DIR_ORIG  0
