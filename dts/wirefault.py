@@ -28,6 +28,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = Path(os.environ.get("WIREFAULT_BUILD", ROOT / "build"))
 WIREFAULT = BUILD / "app" / "wirefault"
+
+
+def build_option(name: str):
+    """A meson option of the build under test (None if unknown)."""
+    try:
+        opts = json.loads((BUILD / "meson-info" /
+                           "intro-buildoptions.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return next((o["value"] for o in opts if o["name"] == name), None)
 WIREFAULT_CTL = BUILD / "app" / "wirefault-ctl"
 LAB = ROOT / "app" / "wirefault-lab"
 RUN_DIR = Path("/var/run/dpdk")

@@ -10,7 +10,6 @@
  * it decides when a grace period ends.
  */
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <limits.h>
@@ -27,6 +26,7 @@
 
 #include "wf_flow.h"
 #include "wf_test.h"
+#include "wf_test_eal.h"
 
 #define TSC_HZ 1000000ull       /* the tests' clock: 1 tick = 1 us */
 
@@ -317,44 +317,14 @@ static const struct wf_test_case cases[] = {
 	WF_TEST(test_memory_per_flow),
 };
 
-/* EAL leaves its runtime directory behind: remove what this run made. */
-static void
-runtime_dir_remove(const char *dir)
-{
-	char path[PATH_MAX];
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 int
 main(void)
 {
-	char prefix[64];
-	char *argv[] = { (char *)(uintptr_t)"test_flow", (char *)(uintptr_t)"--no-huge",
-		(char *)(uintptr_t)"-m", (char *)(uintptr_t)"256",
-		(char *)(uintptr_t)"--no-pci", (char *)(uintptr_t)"-l",
-		(char *)(uintptr_t)"0", (char *)(uintptr_t)"--log-level",
-		(char *)(uintptr_t)"lib.*:error", (char *)(uintptr_t)"--file-prefix",
-		prefix };
 	size_t sz;
 	int ret;
 
-	snprintf(prefix, sizeof(prefix), "test_flow_%d", (int)getpid());
-	if (rte_eal_init(RTE_DIM(argv), argv) < 0) {
-		fprintf(stderr, "EAL init failed\n");
+	if (wf_test_eal_init("test_flow") != 0)
 		return 1;
-	}
 	sz = rte_rcu_qsbr_get_memsize(1);
 	qsv = rte_zmalloc("qsv", sz, RTE_CACHE_LINE_SIZE);
 	if (qsv == NULL || rte_rcu_qsbr_init(qsv, 1) != 0 ||
@@ -362,7 +332,6 @@ main(void)
 		return 1;
 	rte_rcu_qsbr_thread_online(qsv, 0);
 	ret = wf_test_run("flow", cases, RTE_DIM(cases));
-	runtime_dir_remove(rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
+	wf_test_eal_done();
 	return ret;
 }

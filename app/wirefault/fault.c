@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 #include <rte_random.h>
 
@@ -28,10 +29,18 @@ static uint32_t insert_fail_pct; /* each flow insert fails with this % */
 static uint32_t alloc_fail_in;   /* the N-th next allocation fails; 0 never */
 static uint64_t alloc_failed;    /* allocations failed so far */
 
-/* mbufs held out of a pool by "fault hold" (control lcore only) */
+/*
+ * "fault hold": mbufs held out of a pool. The first worker takes them, not
+ * the control lcore: the mbufs in a worker's per-lcore cache are out of
+ * any other lcore's reach, so only the worker can empty the pool for
+ * itself. The control lcore asks (HOLD_ASKED), the worker answers
+ * (HOLD_HELD); likewise for the release.
+ */
+enum { HOLD_NONE, HOLD_ASKED, HOLD_HELD, HOLD_RELEASE };
+static uint32_t hold_state;
+static struct rte_mempool *hold_pool;
 static struct rte_mbuf **held;
-static unsigned int nb_held;
-static const char *held_pool;
+static unsigned int hold_want, nb_held;
 
 static bool
 chance(uint32_t pct)
@@ -69,35 +78,97 @@ wf_fault_alloc(void)
 }
 
 void
-wf_fault_release_all(void)
+wf_fault_worker_tick(void)
 {
-	wf_mbuf_free_bulk(held, nb_held);
-	free(held);
-	held = NULL;
-	nb_held = 0;
+	uint32_t st = __atomic_load_n(&hold_state, __ATOMIC_ACQUIRE);
+	struct rte_mbuf *m;
+
+	if (likely(st == HOLD_NONE || st == HOLD_HELD))
+		return;
+	if (st == HOLD_ASKED) {
+		while (nb_held < hold_want &&
+				(m = wf_mbuf_alloc(hold_pool)) != NULL)
+			held[nb_held++] = m;
+		__atomic_store_n(&hold_state, HOLD_HELD, __ATOMIC_RELEASE);
+	} else {
+		wf_mbuf_free_bulk(held, nb_held);
+		nb_held = 0;
+		__atomic_store_n(&hold_state, HOLD_NONE, __ATOMIC_RELEASE);
+	}
 }
 
-/* Take up to @p n mbufs out of @p pool and keep them. */
+/* Wait up to a second for the worker to reach @p want. */
+static bool
+hold_wait(uint32_t want)
+{
+	unsigned int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (__atomic_load_n(&hold_state, __ATOMIC_ACQUIRE) == want)
+			return true;
+		rte_delay_us_sleep(1000);
+	}
+	return false;
+}
+
+/* Give back what is held; with the workers stopped, the caller does it. */
+static unsigned int
+hold_release(bool workers_run)
+{
+	unsigned int n = nb_held;
+
+	if (__atomic_load_n(&hold_state, __ATOMIC_ACQUIRE) == HOLD_NONE)
+		return 0;
+	if (workers_run) {
+		__atomic_store_n(&hold_state, HOLD_RELEASE, __ATOMIC_RELEASE);
+		if (!hold_wait(HOLD_NONE))
+			return 0;
+	} else {
+		wf_mbuf_free_bulk(held, nb_held);
+		nb_held = 0;
+	}
+	free(held);
+	held = NULL;
+	__atomic_store_n(&hold_state, HOLD_NONE, __ATOMIC_RELEASE);
+	return n;
+}
+
+void
+wf_fault_release_all(void)
+{
+	hold_release(false);
+}
+
+/* Have the first worker take up to @p n mbufs out of @p pool. */
 static int
 fault_hold(struct rte_mempool *pool, uint64_t n, struct wf_reply *r)
 {
-	struct rte_mbuf *m;
-
-	if (nb_held != 0) {
+	if (__atomic_load_n(&hold_state, __ATOMIC_ACQUIRE) != HOLD_NONE) {
 		wf_reply_printf(r, "fault hold: already holding %u mbufs of %s; "
-			"'fault release' first\n", nb_held, held_pool);
+			"'fault release' first\n", nb_held, hold_pool->name);
 		return -EBUSY;
+	}
+	if (wf.nb_workers == 0) {
+		wf_reply_printf(r, "fault hold: no worker to hold them\n");
+		return -EINVAL;
 	}
 	held = calloc(n, sizeof(*held));
 	if (held == NULL) {
 		wf_reply_printf(r, "fault hold: out of memory\n");
 		return -ENOMEM;
 	}
-	while (nb_held < n && (m = wf_mbuf_alloc(pool)) != NULL)
-		held[nb_held++] = m;
-	held_pool = pool->name;
+	hold_pool = pool;
+	hold_want = (unsigned int)n;
+	nb_held = 0;
+	__atomic_store_n(&hold_state, HOLD_ASKED, __ATOMIC_RELEASE);
+	if (!hold_wait(HOLD_HELD)) {
+		/* the worker will still take them: release is the way out */
+		wf_reply_printf(r, "fault hold: the worker did not answer within "
+			"1 s\n");
+		return -ETIMEDOUT;
+	}
 	wf_reply_printf(r, "holding %u mbufs of %s (%u left in it)\n", nb_held,
-		held_pool, rte_mempool_avail_count(pool));
+		pool->name, rte_mempool_avail_count(pool));
 	return 0;
 }
 
@@ -127,7 +198,8 @@ wf_cmd_fault(int argc, char **argv, struct wf_reply *r)
 			"alloc-fail-in %u (failed so far %" PRIu64 ")\n"
 			"held %u mbufs%s%s\n", tx_refuse_pct, insert_fail_pct,
 			alloc_fail_in, alloc_failed, nb_held,
-			nb_held != 0 ? " of " : "", nb_held != 0 ? held_pool : "");
+			nb_held != 0 ? " of " : "",
+			nb_held != 0 ? hold_pool->name : "");
 		return 0;
 	}
 	if (strcmp(argv[0], "tx") == 0 && argc == 2)
@@ -166,16 +238,15 @@ wf_cmd_fault(int argc, char **argv, struct wf_reply *r)
 		return fault_hold(pool, v, r);
 	}
 	if (strcmp(argv[0], "release") == 0 && argc == 1) {
-		wf_reply_printf(r, "released %u mbufs\n", nb_held);
-		wf_fault_release_all();
+		wf_reply_printf(r, "released %u mbufs\n", hold_release(true));
 		return 0;
 	}
 	if (strcmp(argv[0], "off") == 0 && argc == 1) {
 		__atomic_store_n(&tx_refuse_pct, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&insert_fail_pct, 0, __ATOMIC_RELAXED);
 		alloc_fail_in = 0;
-		wf_reply_printf(r, "faults off, released %u mbufs\n", nb_held);
-		wf_fault_release_all();
+		wf_reply_printf(r, "faults off, released %u mbufs\n",
+			hold_release(true));
 		return 0;
 	}
 	wf_reply_printf(r, "fault: expected show | tx PCT | flow-insert PCT | "

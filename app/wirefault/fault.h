@@ -27,6 +27,7 @@ bool wf_fault_flow_insert(void);
 bool wf_fault_alloc(void);
 int wf_cmd_fault(int argc, char **argv, struct wf_reply *r);
 void wf_fault_release_all(void);
+void wf_fault_worker_tick(void);
 /* @p alloc, unless this control-plane allocation is to fail */
 #define WF_FAULT_ALLOC(alloc) (wf_fault_alloc() ? NULL : (alloc))
 #else
@@ -36,7 +37,10 @@ static inline uint16_t wf_fault_tx_accept(uint16_t n) { return n; }
 static inline bool wf_fault_flow_insert(void) { return false; }
 /** Whether this control-plane allocation is to fail. */
 static inline bool wf_fault_alloc(void) { return false; }
+/** Give back mbufs still held (after the workers stopped). */
 static inline void wf_fault_release_all(void) {}
+/** The first worker's turn to take or give back held mbufs. */
+static inline void wf_fault_worker_tick(void) {}
 #define WF_FAULT_ALLOC(alloc) (alloc)
 #endif
 

@@ -887,6 +887,8 @@ wf_worker_main(void *arg)
 		wf_stat_add(&st->loops, 1);
 		/* no flow reference survives a loop iteration */
 		rte_rcu_qsbr_quiescent(wf.qsv, w->index);
+		if (w->index == 0)
+			wf_fault_worker_tick();
 		if (unlikely(!__atomic_load_n(&wf.forwarding,
 				__ATOMIC_RELAXED))) {
 			__atomic_store_n(&w->seen_epoch, epoch, __ATOMIC_RELEASE);
