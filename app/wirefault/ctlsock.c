@@ -32,12 +32,21 @@
 #define WF_CTL_CLIENTS 16
 #define WF_CTL_IDLE_SECONDS 30
 #define WF_CTL_OUT_MAX (8u << 20) /* unread replies before we hang up */
+/*
+ * Lines already received are run only while less than this is waiting to
+ * be sent: a client that sends many costly lines and reads nothing (or
+ * slowly) then holds the control loop for one reply's worth of work per
+ * turn, not for a whole receive buffer of commands.
+ */
+#define WF_CTL_OUT_BATCH (64u << 10)
 
 struct ctl_client {
 	int fd;
 	char in[WF_CMD_LINE_MAX + 2];  /* the line, its '\n' and a NUL */
 	size_t in_len;
 	bool discarding;               /* skipping the rest of a long line */
+	char rx[4096];                 /* received, not yet parsed */
+	size_t rx_len, rx_off;
 	char *out;                     /* framed replies not yet sent */
 	size_t out_len, out_off;
 	uint64_t deadline;             /* closed if no line completes by then */
@@ -186,21 +195,18 @@ client_run_line(struct ctl_client *c)
 	return ok;
 }
 
-/* Read what the client sent and run each complete line; false: drop it. */
+/*
+ * Run the complete lines received so far until WF_CTL_OUT_BATCH of replies
+ * wait to be sent; the rest stays in rx for a later turn. false: drop it.
+ */
 static bool
-client_read(struct ctl_client *c)
+client_parse(struct ctl_client *c)
 {
-	char buf[4096];
-	ssize_t n, i;
 	char ch;
 
-	n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN;
-	if (n == 0)
-		return false;
-	for (i = 0; i < n; i++) {
-		ch = buf[i];
+	while (c->rx_off < c->rx_len &&
+			c->out_len - c->out_off < WF_CTL_OUT_BATCH) {
+		ch = c->rx[c->rx_off++];
 		if (c->discarding) {
 			if (ch == '\n')
 				c->discarding = false;
@@ -227,6 +233,24 @@ client_read(struct ctl_client *c)
 		c->in[c->in_len++] = ch;
 	}
 	return true;
+}
+
+/* Receive (once all received is parsed) and parse; false: drop it. */
+static bool
+client_read(struct ctl_client *c)
+{
+	ssize_t n;
+
+	if (c->rx_off == c->rx_len) {
+		n = recv(c->fd, c->rx, sizeof(c->rx), MSG_DONTWAIT);
+		if (n < 0)
+			return errno == EINTR || errno == EAGAIN;
+		if (n == 0)
+			return false;
+		c->rx_len = (size_t)n;
+		c->rx_off = 0;
+	}
+	return client_parse(c);
 }
 
 static void
@@ -280,8 +304,13 @@ wf_ctlsock_pollfds(struct pollfd *fds, unsigned int max)
 		if (c->fd < 0)
 			continue;
 		fds[n].fd = c->fd;
-		/* stop reading while a client leaves its replies unread */
-		fds[n].events = c->out_len > c->out_off ? POLLOUT : POLLIN;
+		/*
+		 * Stop reading while a client leaves its replies unread; lines
+		 * received and not yet run wait for POLLOUT too, which a socket
+		 * with room gives at once (the next turn runs them).
+		 */
+		fds[n].events = c->out_len > c->out_off || c->rx_off < c->rx_len ?
+			POLLOUT : POLLIN;
 		fds[n].revents = 0;
 		poll_slot[n++] = i;
 	}
@@ -308,7 +337,8 @@ wf_ctlsock_handle(const struct pollfd *fds, unsigned int nb)
 		if (fds[k].revents & (POLLERR | POLLNVAL))
 			keep = false;
 		else if (fds[k].revents & POLLOUT)
-			keep = client_flush(c);
+			keep = client_flush(c) && client_parse(c) &&
+				client_flush(c);
 		else if (fds[k].revents & (POLLIN | POLLHUP))
 			keep = client_read(c) && client_flush(c);
 		if (keep && now > c->deadline) {
