@@ -184,6 +184,27 @@ pool_dict(const struct rte_mempool *mp, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Add @p mp (if it exists) to @p d as @p name. */
+static int
+copy_pool_dict(struct rte_tel_data *d, const char *name,
+		const struct rte_mempool *mp)
+{
+	struct rte_tel_data *child;
+	int ret;
+
+	if (mp == NULL)
+		return 0;
+	child = rte_tel_data_alloc();
+	if (child == NULL)
+		return -ENOMEM;
+	ret = pool_dict(mp, child);
+	if (ret == 0)
+		ret = rte_tel_data_add_dict_container(d, name, child, 0);
+	if (ret != 0)
+		rte_tel_data_free(child);
+	return ret;
+}
+
 static int
 tel_mempool(const char *cmd __rte_unused, const char *params,
 		struct rte_tel_data *d)
@@ -207,6 +228,9 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 		}
 		TEL_CHECK(add_child(d, "socket", s, child));
 	}
+	/* the copy pools: "action mirror" and "action log" */
+	TEL_CHECK(copy_pool_dict(d, "mirror", wf.mirror_pool));
+	TEL_CHECK(copy_pool_dict(d, "log", wf.log_pool));
 	return 0;
 }
 
