@@ -259,6 +259,80 @@ def test_snat(lab):
     assert rule_page(lab, "vipsnat")["snat_ports_in_use"] >= 1
 
 
+def test_snat_exhaustion_refused_then_reused(lab, tmp_path):
+    """Steps: an lb rule whose SNAT address has 2 ports
+    (`snat 198.18.0.21 ports 40000-40001`); two slow downloads through it
+    hold both; a third connection; then the two are cut, and a fourth.
+    Verifies: the third SYN is dropped and counted (`lb_snat_no_port`,
+    `lb_refused`), so curl's connect times out; 2 ports in use while the
+    two run, 0 once their flows are gone; the fourth connection gets a
+    port of the range again (HOSTILE §b.1: SNAT exhaustion is counted and
+    no port is used twice)."""
+    lab.rule_add("name tiny proto tcp dst 198.18.0.10 dport 8081 action lb "
+                 "to 198.18.0.5:80 snat 198.18.0.21 ports 40000-40001")
+    try:
+        wait_resolved(lab, "tiny")
+        with ExitStack() as stack:
+            old = lab.set_sysctl("client", "net.ipv4.tcp_rmem", CLIENT_RMEM)
+            stack.callback(lab.set_sysctl, "client", "net.ipv4.tcp_rmem",
+                           old)
+            outs = [tmp_path / f"hold{i}.bin" for i in range(2)]
+            curls = []
+            for out in outs:
+                c = lab.spawn("client", [
+                    "curl", "-sS", "--max-time", "60", "--limit-rate", "50k",
+                    "-o", str(out), f"http://{VIP}:8081/1M.bin"])
+                stack.callback(c.stop)
+                curls.append(c)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not all(
+                    o.exists() and o.stat().st_size > 20_000 for o in outs):
+                time.sleep(0.1)
+            assert rule_page(lab, "tiny")["snat_ports_in_use"] == 2
+            no_port0 = lab.counter("lb_snat_no_port")
+            refused0 = lab.counter("lb_refused")
+            r = lab.in_client("curl", "-sS", "--connect-timeout", "2",
+                              f"http://{VIP}:8081/whoami", timeout=10)
+            assert r.returncode == 28, (r.returncode, r.stdout, r.stderr)
+            assert lab.counter("lb_snat_no_port") > no_port0
+            assert lab.counter("lb_refused") > refused0
+            for c in curls:
+                c.stop()
+        # the cut connections' flows time out (1 s), then a grace period
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and \
+                rule_page(lab, "tiny")["snat_ports_in_use"] != 0:
+            time.sleep(0.2)
+        assert rule_page(lab, "tiny")["snat_ports_in_use"] == 0
+        who, peer = lab.whoami(f"http://{VIP}:8081/whoami")
+        assert backend_of(lab, who) == 3
+        addr, port = peer.rsplit(":", 1)
+        assert addr == "198.18.0.21" and int(port) in (40000, 40001), peer
+    finally:
+        lab.rule_del("tiny")
+
+
+def test_snat_ipv6(lab):
+    """Steps: an IPv6 lb rule with `snat 2001:2::21 ports 50000-50099`;
+    six connections. Verifies: the backends saw [2001:2::21] with a port
+    of the range, never the client; mode rr alternates b1 and b2."""
+    lab.rule_add("name snat6 proto tcp dst 2001:2::10 dport 8080 action lb "
+                 "to [2001:2::3]:80,[2001:2::4]:80 snat 2001:2::21 "
+                 "ports 50000-50099")
+    try:
+        wait_resolved(lab, "snat6")
+        seen = Counter()
+        for _ in range(6):
+            who, peer = lab.whoami(f"http://[{VIP6}]:8080/whoami")
+            addr, port = peer.rsplit(":", 1)
+            assert addr == "[2001:2::21]" and 50000 <= int(port) <= 50099, \
+                peer
+            seen[backend_of(lab, who)] += 1
+        assert seen == Counter({1: 3, 2: 3}), seen
+    finally:
+        lab.rule_del("snat6")
+
+
 RST_CODE = """
 import sys
 from scapy.all import IP, TCP, send, conf

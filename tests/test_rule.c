@@ -584,6 +584,18 @@ test_mirror_lb(void)
 			"198.18.0.3:80,198.18.0.4:8080 mode hash snat 198.18.0.20",
 			"proto tcp dst 198.18.0.10/32 dport 80 action lb to "
 			"198.18.0.3:80,198.18.0.4:8080 mode hash snat 198.18.0.20" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat "
+			"198.18.0.20 ports 40000-40003",
+			"proto tcp dst 198.18.0.10/32 action lb to 198.18.0.3:80 "
+			"mode rr snat 198.18.0.20 ports 40000-40003" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 ports "
+			"7-7 snat 198.18.0.20",
+			"proto tcp dst 198.18.0.10/32 action lb to 198.18.0.3:80 "
+			"mode rr snat 198.18.0.20 ports 7-7" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat "
+			"198.18.0.20 ports 1024-65535",
+			"proto tcp dst 198.18.0.10/32 action lb to 198.18.0.3:80 "
+			"mode rr snat 198.18.0.20" },
 		{ "proto tcp dst 2001:2::10 dport 80 action lb to "
 			"[2001:2::3]:80,[2001:2:0::4]:80 mode random seed 7",
 			"proto tcp dst 2001:2::10/128 dport 80 action lb to "
@@ -631,6 +643,22 @@ test_mirror_lb(void)
 			"198.18.0.3", "snat", "the address of a backend" },
 		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 "
 			"weight 2", "lb", "unknown word 'weight'" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 ports "
+			"1-2", "ports", "needs snat IP" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat "
+			"198.18.0.20 ports 5-1", "ports", "'5-1' is not a port range" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat "
+			"198.18.0.20 ports 0-3", "ports", "'0-3' is not a port range" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat "
+			"198.18.0.20 ports 1-65536", "ports", "is not a port range" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat "
+			"198.18.0.20 ports 40000", "ports", "is not a port range" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat "
+			"198.18.0.20 ports -1-3", "ports", "is not a port range" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat "
+			"198.18.0.20 ports 1234567-3", "ports", "is not a port range" },
+		{ "proto tcp dst 198.18.0.10 action lb to 198.18.0.3:80 snat "
+			"198.18.0.20 ports 1-2 ports 1-2", "ports", "given twice" },
 		{ "dst 198.18.0.10 action lb to 198.18.0.3:80", "lb",
 			"needs proto tcp" },
 		{ "proto udp dst 198.18.0.10 action lb to 198.18.0.3:80", "lb",

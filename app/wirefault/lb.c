@@ -34,8 +34,6 @@
 
 /* Distinct SNAT addresses: each has one port pool, kept for the run. */
 #define LB_SNAT_POOLS 64
-#define LB_SNAT_PORT_LO 1024
-#define LB_SNAT_PORT_HI 65535
 
 /* A mapping released on the control lcore, freed after a grace period. */
 struct lb_dead {
@@ -53,6 +51,7 @@ static struct {
 	struct {
 		uint8_t family;
 		uint8_t addr[16];
+		uint16_t lo, hi;       /* its ports */
 		struct wf_nat_ports *ports;
 	} snat[LB_SNAT_POOLS];
 	unsigned int nb_snat;
@@ -131,24 +130,45 @@ fail:
 	return -ENOMEM;
 }
 
-/* The port pool of SNAT address @p addr, made on first use. */
+/*
+ * The port pool of the SNAT address of @p a, made on first use. An
+ * address has one pool for the run, so every rule naming it must name
+ * the same ports.
+ */
 static struct wf_nat_ports *
-snat_pool(uint8_t family, const uint8_t addr[16])
+snat_pool(const struct wf_act_lb *a, char *err, size_t err_len)
 {
+	char txt[INET6_ADDRSTRLEN];
 	unsigned int i;
 
-	for (i = 0; i < lb.nb_snat; i++)
-		if (lb.snat[i].family == family &&
-				memcmp(lb.snat[i].addr, addr, 16) == 0)
+	for (i = 0; i < lb.nb_snat; i++) {
+		if (lb.snat[i].family != a->family ||
+				memcmp(lb.snat[i].addr, a->snat, 16) != 0)
+			continue;
+		if (lb.snat[i].lo == a->snat_lo && lb.snat[i].hi == a->snat_hi)
 			return lb.snat[i].ports;
-	if (lb.nb_snat == LB_SNAT_POOLS)
+		inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->snat, txt,
+			sizeof(txt));
+		snprintf(err, err_len, "snat: %s has ports %u-%u already (one "
+			"range per SNAT address)", txt, lb.snat[i].lo,
+			lb.snat[i].hi);
 		return NULL;
-	lb.snat[i].ports = WF_FAULT_ALLOC(wf_nat_ports_create(LB_SNAT_PORT_LO,
-			LB_SNAT_PORT_HI));
-	if (lb.snat[i].ports == NULL)
+	}
+	if (lb.nb_snat == LB_SNAT_POOLS) {
+		snprintf(err, err_len, "snat: no room for another SNAT "
+			"address (%u at most)", LB_SNAT_POOLS);
 		return NULL;
-	lb.snat[i].family = family;
-	memcpy(lb.snat[i].addr, addr, 16);
+	}
+	lb.snat[i].ports = WF_FAULT_ALLOC(wf_nat_ports_create(a->snat_lo,
+			a->snat_hi));
+	if (lb.snat[i].ports == NULL) {
+		snprintf(err, err_len, "snat: no memory for its port pool");
+		return NULL;
+	}
+	lb.snat[i].family = a->family;
+	memcpy(lb.snat[i].addr, a->snat, 16);
+	lb.snat[i].lo = a->snat_lo;
+	lb.snat[i].hi = a->snat_hi;
 	lb.nb_snat++;
 	return lb.snat[i].ports;
 }
@@ -175,12 +195,10 @@ wf_lb_rule_new(struct wf_rule_rt *rt, char *err, size_t err_len)
 		return -ENOMEM;
 	}
 	if (a->has_snat) {
-		l->ports = snat_pool(a->family, a->snat);
+		l->ports = snat_pool(a, err, err_len);
 		if (l->ports == NULL) {
 			rte_free(l->w);
 			rte_free(l);
-			snprintf(err, err_len, "snat: no room for another SNAT "
-				"address (%u at most)", LB_SNAT_POOLS);
 			return -ENOSPC;
 		}
 	}
@@ -335,7 +353,7 @@ wf_lb_show(const struct wf_rule_rt *rt, struct wf_reply *r)
 	if (rt->lb->ports != NULL)
 		wf_reply_printf(r, "%22s snat ports in use %u of %u\n", "",
 			wf_nat_ports_in_use(rt->lb->ports),
-			LB_SNAT_PORT_HI - LB_SNAT_PORT_LO + 1);
+			a->snat_hi - a->snat_lo + 1);
 }
 
 int

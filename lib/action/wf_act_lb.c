@@ -3,7 +3,8 @@
  */
 
 /*
- * lb to IP:PORT[,IP:PORT...] [mode rr|random|hash] [snat IP]: spread new
+ * lb to IP:PORT[,IP:PORT...] [mode rr|random|hash] [snat IP [ports LO-HI]]:
+ * spread new
  * connections to the rule's VIP (its dst) over backends. Only the words
  * are here; the app keeps the per-flow mappings and rewrites packets.
  * IPv6 backends are written [ADDR]:PORT, as in URLs.
@@ -175,25 +176,50 @@ lb_snat_parse(const char *v, struct wf_act_lb *lb, char *err, size_t err_len)
 	return 0;
 }
 
+/* "LO-HI": the SNAT source ports, 1-65535. */
+static int
+lb_ports_parse(const char *v, struct wf_act_lb *lb, char *err,
+		size_t err_len)
+{
+	char echo[WF_ACT_ECHO_SIZE], lo_txt[8];
+	const char *dash = strchr(v, '-');
+	uint64_t lo, hi;
+
+	if (dash == NULL || (size_t)(dash - v) >= sizeof(lo_txt))
+		goto bad;
+	memcpy(lo_txt, v, (size_t)(dash - v));
+	lo_txt[dash - v] = '\0';
+	if (wf_num_u64(lo_txt, 1, 65535, &lo) != 0 ||
+			wf_num_u64(dash + 1, 1, 65535, &hi) != 0 || lo > hi)
+		goto bad;
+	lb->snat_lo = (uint16_t)lo;
+	lb->snat_hi = (uint16_t)hi;
+	return 0;
+bad:
+	wf_act_err(err, err_len, "ports: '%s' is not a port range (LO-HI, "
+		"1-65535, LO <= HI)", wf_act_echo(v, echo));
+	return -EINVAL;
+}
+
 static int
 lb_parse(int argc, char *const argv[], struct wf_action *a,
 		char *err, size_t err_len)
 {
 	struct wf_act_lb *lb = &a->lb;
 	char echo[WF_ACT_ECHO_SIZE];
-	bool seen[3] = { false };
-	static const char *const words[3] = { "to", "mode", "snat" };
+	bool seen[4] = { false };
+	static const char *const words[4] = { "to", "mode", "snat", "ports" };
 	unsigned int w, i;
 	int j, ret;
 
 	a->kind = WF_ACT_LB;
 	memset(lb, 0, sizeof(*lb));
 	for (j = 0; j < argc; j += 2) {
-		for (w = 0; w < 3 && strcmp(argv[j], words[w]) != 0; w++)
+		for (w = 0; w < 4 && strcmp(argv[j], words[w]) != 0; w++)
 			;
-		if (w == 3) {
+		if (w == 4) {
 			wf_act_err(err, err_len, "lb: unknown word '%s' (to, "
-				"mode, snat)", wf_act_echo(argv[j], echo));
+				"mode, snat, ports)", wf_act_echo(argv[j], echo));
 			return -EINVAL;
 		}
 		if (seen[w]) {
@@ -207,7 +233,8 @@ lb_parse(int argc, char *const argv[], struct wf_action *a,
 		}
 		ret = w == 0 ? backends_parse(argv[j + 1], lb, err, err_len) :
 			w == 1 ? lb_mode_parse(argv[j + 1], lb, err, err_len) :
-			lb_snat_parse(argv[j + 1], lb, err, err_len);
+			w == 2 ? lb_snat_parse(argv[j + 1], lb, err, err_len) :
+			lb_ports_parse(argv[j + 1], lb, err, err_len);
 		if (ret != 0)
 			return ret;
 	}
@@ -215,6 +242,15 @@ lb_parse(int argc, char *const argv[], struct wf_action *a,
 		wf_act_err(err, err_len,
 			"lb: needs to IP:PORT[,IP:PORT...] (its backends)");
 		return -EINVAL;
+	}
+	if (seen[3] && !lb->has_snat) {
+		wf_act_err(err, err_len, "ports: needs snat IP (they are its "
+			"source ports)");
+		return -EINVAL;
+	}
+	if (lb->has_snat && !seen[3]) {
+		lb->snat_lo = WF_LB_SNAT_PORT_LO;
+		lb->snat_hi = WF_LB_SNAT_PORT_HI;
 	}
 	if (lb->has_snat) {
 		if (lb->has_snat != lb->family) {
@@ -270,6 +306,10 @@ lb_format(const struct wf_action *a, char *buf, size_t len)
 		inet_ntop(lb->family == 4 ? AF_INET : AF_INET6, lb->snat, txt,
 			sizeof(txt));
 		wf_act_cat(buf, len, &total, " snat %s", txt);
+		if (lb->snat_lo != WF_LB_SNAT_PORT_LO ||
+				lb->snat_hi != WF_LB_SNAT_PORT_HI)
+			wf_act_cat(buf, len, &total, " ports %u-%u",
+				lb->snat_lo, lb->snat_hi);
 	}
 	return total;
 }
@@ -305,7 +345,8 @@ lb_seeded(const struct wf_action *a)
 
 const struct wf_action_ops wf_act_lb_ops = {
 	.name = "lb",
-	.synopsis = "to IP:PORT[,IP:PORT...] [mode rr|random|hash] [snat IP]",
+	.synopsis = "to IP:PORT[,IP:PORT...] [mode rr|random|hash] "
+		"[snat IP [ports LO-HI]]",
 	.terminal = true,
 	.parse = lb_parse,
 	.format = lb_format,

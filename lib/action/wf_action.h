@@ -31,7 +31,7 @@ enum wf_action_kind {
 	WF_ACT_RESET,      /**< drop, and send an RST to both ends */
 	WF_ACT_LOG,        /**< log [file PCAP]; non-terminal */
 	WF_ACT_MIRROR,     /**< mirror [port P]; non-terminal */
-	WF_ACT_LB,         /**< lb to IP:PORT,... [mode M] [snat IP] */
+	WF_ACT_LB,         /**< lb to IP:PORT,... [mode M] [snat IP [ports LO-HI]] */
 	WF_ACT_KIND_MAX
 };
 
@@ -67,6 +67,10 @@ struct wf_lb_backend {
 	uint16_t port;         /**< host order, 1..65535 */
 };
 
+/** The source ports of an SNAT address when "ports" is not given. */
+#define WF_LB_SNAT_PORT_LO 1024
+#define WF_LB_SNAT_PORT_HI 65535
+
 /** The parameters of an lb action. */
 struct wf_act_lb {
 	uint8_t family;        /**< 4 or 6: of every backend and the snat */
@@ -74,6 +78,8 @@ struct wf_act_lb {
 	uint8_t nb;            /**< backends, 1..WF_LB_MAX_BACKENDS */
 	uint8_t has_snat;
 	uint8_t snat[16];      /**< snat IP, network order */
+	uint16_t snat_lo;      /**< its source ports: lo..hi, host order */
+	uint16_t snat_hi;
 	struct wf_lb_backend be[WF_LB_MAX_BACKENDS];
 };
 
