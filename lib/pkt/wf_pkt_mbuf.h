@@ -26,20 +26,32 @@ wf_pkt_parse_mbuf(const struct rte_mbuf *m, uint8_t copy[WF_PKT_HDR_MAX],
 		unsigned int flags, struct wf_pkt *out)
 {
 	uint32_t want = RTE_MIN(m->pkt_len, (uint32_t)WF_PKT_HDR_MAX);
+	uint32_t len, wire = m->pkt_len, have = 0, nb;
+	const struct rte_mbuf *seg;
 	const uint8_t *buf;
-	uint32_t len;
 
 	if (likely(m->data_len >= want)) {
 		buf = rte_pktmbuf_mtod(m, const uint8_t *);
 		/* a segment claiming more than the frame is not trusted */
 		len = RTE_MIN((uint32_t)m->data_len, m->pkt_len);
 	} else {
+		/*
+		 * pkt_len is not trusted beyond the chain (HOSTILE §b.1 row 8):
+		 * rte_pktmbuf_read follows next for pkt_len's sake, even into
+		 * NULL. A chain holding less is parsed as the frame it holds;
+		 * the walk is bounded, in case the chain loops.
+		 */
+		for (seg = m, nb = 0; seg != NULL && have < want &&
+				nb < WF_PKT_HDR_MAX; seg = seg->next, nb++)
+			have += seg->data_len;
+		if (unlikely(have < want))
+			want = wire = have;
 		buf = rte_pktmbuf_read(m, 0, want, copy);
 		len = buf != NULL ? want : 0;
 		if (buf == NULL)
 			buf = copy;
 	}
-	return wf_pkt_parse(buf, len, m->pkt_len, flags, out);
+	return wf_pkt_parse(buf, len, wire, flags, out);
 }
 
 /**
