@@ -53,6 +53,8 @@ static struct {
 	struct wf_rule_rt **work;   /* the list being changed */
 	uint32_t nb_work, cap_work;
 	bool staging;               /* a file is being read: commit at its end */
+	uint32_t staged_id;         /* next_id when it began: a refused file
+				     * gives its rules' ids back */
 	uint32_t next_id;
 	uint32_t version;
 	uint32_t stamp;             /* of the latest mark_list() */
@@ -322,13 +324,19 @@ wf_rules_begin(void)
 {
 	work_open();
 	rs.staging = true;
+	rs.staged_id = rs.next_id;
 }
 
 int
 wf_rules_commit(struct wf_reply *r)
 {
+	int ret;
+
 	rs.staging = false;
-	return work_close(r);
+	ret = work_close(r);
+	if (ret != 0)
+		rs.next_id = rs.staged_id;  /* as in wf_rules_abort */
+	return ret;
 }
 
 void
@@ -336,6 +344,8 @@ wf_rules_abort(void)
 {
 	rs.staging = false;
 	work_discard();
+	/* no staged rule reached a worker: their ids were never seen */
+	rs.next_id = rs.staged_id;
 }
 
 static struct wf_rule_rt *
@@ -490,6 +500,7 @@ rule_load(const char *path, struct wf_reply *r)
 	wf_reply_init(&lr);
 	rs.nb_work = 0;
 	rs.staging = true;
+	rs.staged_id = rs.next_id;
 	ret = wf_cmd_file_run(path, load_line, NULL, &lr, NULL);
 	if (ret != 0) {
 		wf_rules_abort();
