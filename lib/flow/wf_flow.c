@@ -147,6 +147,22 @@ fail:
 	return NULL;
 }
 
+int
+wf_flow_table_reset(struct wf_flow_table *t)
+{
+	unsigned int freed, pending, avail;
+
+	if (rte_rcu_qsbr_dq_reclaim(t->dq, UINT32_MAX, &freed, &pending,
+			&avail) != 0 || pending != 0)
+		return -EBUSY;
+	rte_hash_reset(t->h);
+	memset(t->entry, 0, (size_t)t->nb_pos * sizeof(*t->entry));
+	t->age_cursor = 0;
+	__atomic_store_n(&t->live, 0, __ATOMIC_RELEASE);
+	memset(&t->stats, 0, sizeof(t->stats));
+	return 0;
+}
+
 void
 wf_flow_table_free(struct wf_flow_table *t)
 {

@@ -98,6 +98,17 @@ struct wf_flow_table *wf_flow_table_create(const struct wf_flow_params *p);
 void wf_flow_table_free(struct wf_flow_table *t);
 
 /**
+ * Empty the table at once, as it was when created (positions are handed
+ * out in the same order again; on_delete is not called). Only while no
+ * other thread uses it, and once every reader has reported quiescent
+ * since the last delete.
+ *
+ * @return 0, or -EBUSY (nothing changed) while deleted slots still wait
+ *   for their grace period.
+ */
+int wf_flow_table_reset(struct wf_flow_table *t);
+
+/**
  * Canonical key of a classified packet. Returns the key endpoint (0 or 1)
  * that sent it.
  */

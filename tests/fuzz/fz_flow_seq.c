@@ -523,13 +523,22 @@ finish(void)
 }
 
 /*
- * A table per input: rte_hash hands out positions in an order that
- * depends on its past, so a fresh one keeps every input reproducible.
+ * An empty table per input: rte_hash hands out positions in an order that
+ * depends on its past, so each input starts from a table as new (one
+ * created once, then reset: creating one per input ran 30 times slower).
  */
 static void
 table_new(void)
 {
 	struct wf_flow_params p = { 0 };
+
+	if (table != NULL) {
+		if (wf_flow_table_reset(table) != 0)
+			FAIL("table reset: slots still in their grace period");
+		cursor = 0;
+		slots_lost = 0;
+		return;
+	}
 
 	p.name = "fzflow";
 	p.capacity = CAPACITY;
@@ -598,8 +607,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_table("step");
 	}
 	finish();
-	wf_flow_table_free(table);
-	table = NULL;
 	return 0;
 }
 
