@@ -951,6 +951,12 @@ wf_rule_parse(int argc, char *const argv[], const struct wf_rule_env *env,
 	if (out->has_seed && (ops->seeded == NULL || !ops->seeded(a)))
 		return fail(&c, "seed: only drop prob and lb mode random "
 			"use a seed");
+	/* what "rule added" and show rules print must load back as a line */
+	ret = wf_rule_format(out, NULL, 0);
+	if (ret > WF_RULE_TEXT_MAX)
+		return fail(&c, "rule: prints as %d bytes (defaults and "
+			"prefixes written out), more than a line holds (%d)",
+			ret, WF_RULE_TEXT_MAX);
 	return 0;
 }
 

@@ -24,9 +24,12 @@
 #include <stdint.h>
 
 #include "wf_action.h"
+#include "wf_cmd.h"
 #include "wf_pkt.h"
 
 #define WF_RULE_NAME_MAX 64    /**< [A-Za-z0-9_.-]{1,64} */
+/** Longest printed rule: "rule add " and it fit a command line. */
+#define WF_RULE_TEXT_MAX (WF_CMD_LINE_MAX - 9)
 
 /* Matchers present in a rule (wf_rule_match.present). */
 #define WF_RM_IN    0x0001
