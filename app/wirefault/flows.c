@@ -569,6 +569,10 @@ wf_tel_tcp_states(struct rte_tel_data *d)
 	if (rte_tel_data_add_dict_u64(d, "flows", total) != 0 ||
 			rte_tel_data_add_dict_u64(d, "capacity",
 				wf_flow_capacity(wf.flows)) != 0 ||
+			/* rte_hash's own count: flows plus deleted ones still
+			 * in their grace period */
+			rte_tel_data_add_dict_u64(d, "slots_used",
+				wf_flow_slots_used(wf.flows)) != 0 ||
 			rte_tel_data_add_dict_u64(d, "syn_unanswered",
 				port_counter_total(WF_PS_syn_unanswered)) != 0 ||
 			rte_tel_data_add_dict_u64(d, "synack_retrans_after_data",
