@@ -123,22 +123,33 @@ def test_short_tx_counted_worker_alive(app):
     assert app.mempool_in_use() == base
 
 
-def test_tx_refusing_everything_does_not_stall(app):
-    base = baseline(app)
-    fault(app, "tx", "100")
-    time.sleep(0.5)
+def halted(app, why):
+    """Over 1 s the worker keeps polling, yet sends nothing: tx."""
     t0 = app.port_counters()[0]["tx"]
     l0 = loops(app)
     time.sleep(1.0)
-    c = app.port_counters()[0]
-    assert loops(app) > l0, "the worker stalled on a TX that takes nothing"
-    assert c["tx"] == t0, "TX took packets while refusing all"
-    assert c["tx_full"] > 0
-    fault(app, "off")
+    assert loops(app) > l0, f"the worker stalled on {why}"
+    assert app.port_counters()[0]["tx"] == t0, f"packets sent despite {why}"
+    return t0
+
+
+def recovers(app, t0, base, *undo):
+    """`fault UNDO...`: forwarding resumes past @t0; once stopped every
+    packet is accounted for and the pool is back at @base."""
+    fault(app, *undo)
     time.sleep(0.5)
     assert app.port_counters()[0]["tx"] > t0, "forwarding did not recover"
     stopped_balance(app)
     assert app.mempool_in_use() == base
+
+
+def test_tx_refusing_everything_does_not_stall(app):
+    base = baseline(app)
+    fault(app, "tx", "100")
+    time.sleep(0.5)
+    t0 = halted(app, "a TX that takes nothing")
+    assert app.port_counters()[0]["tx_full"] > 0
+    recovers(app, t0, base, "off")
 
 
 def test_pool_exhaustion_recovers(app):
@@ -147,17 +158,9 @@ def test_pool_exhaustion_recovers(app):
     out = fault(app, "hold", str(pool["size"]))
     assert "holding" in out, out
     time.sleep(0.3)  # what the worker held when the pool ran dry is sent
-    t0 = app.port_counters()[0]["tx"]
-    l0 = loops(app)
-    time.sleep(1.0)
-    assert loops(app) > l0, "the worker stalled on an empty pool"
     # (net_pcap's infinite_rx returns 0 without counting rx_nombuf)
-    assert app.port_counters()[0]["tx"] == t0, "packets without mbufs?"
-    fault(app, "release")
-    time.sleep(0.5)
-    assert app.port_counters()[0]["tx"] > t0, "forwarding did not recover"
-    stopped_balance(app)
-    assert app.mempool_in_use() == base
+    t0 = halted(app, "an empty pool")
+    recovers(app, t0, base, "release")
 
 
 def test_flow_insert_failure_counted_traffic_forwarded(app):
