@@ -89,6 +89,18 @@ def backend_of(lab: Lab, who: str) -> int:
     return int(m.group(1))
 
 
+def spread(lab: Lab, url: str, n: int) -> tuple[Counter, list[tuple[str, int]]]:
+    """@n sequential GETs of a VIP's /whoami: how many each backend got,
+    and the peers the backends saw, as (address, port)."""
+    seen, peers = Counter(), []
+    for _ in range(n):
+        who, peer = lab.whoami(url)
+        seen[backend_of(lab, who)] += 1
+        addr, port = peer.rsplit(":", 1)
+        peers.append((addr, int(port)))
+    return seen, peers
+
+
 def sha_of_download(lab: Lab, url: str, extra: tuple = ()) -> str:
     with tempfile.NamedTemporaryFile() as f:
         r = lab.in_client("curl", "-sS", "--fail", "--max-time", "60",
@@ -122,13 +134,9 @@ def test_rr_exact(lab):
     own address (no snat on this rule)."""
     wait_resolved(lab, "vip")
     before = backend_conns(lab, "vip")
-    seen, peers = Counter(), set()
-    for _ in range(100):
-        who, peer = lab.whoami(f"http://{VIP}/whoami")
-        seen[backend_of(lab, who)] += 1
-        peers.add(peer.rsplit(":", 1)[0])
+    seen, peers = spread(lab, f"http://{VIP}/whoami", 100)
     assert seen == Counter({1: 50, 2: 50}), seen
-    assert peers == {CLIENT}, peers
+    assert {a for a, _ in peers} == {CLIENT}, peers
     after = backend_conns(lab, "vip")
     assert {k: after[k] - before[k] for k in after} == {
         "198.18.0.3:80": 50, "198.18.0.4:80": 50}, (before, after)
@@ -247,12 +255,9 @@ def test_snat(lab):
     download is byte-exact from one backend; the SNAT ports in use show in
     the rule's telemetry."""
     wait_resolved(lab, "vipsnat")
-    seen = Counter()
-    for _ in range(10):
-        who, peer = lab.whoami(f"http://{VIP}:{SNAT_PORT}/whoami")
-        addr, port = peer.rsplit(":", 1)
-        assert addr == SNAT and 1024 <= int(port) <= 65535, peer
-        seen[backend_of(lab, who)] += 1
+    seen, peers = spread(lab, f"http://{VIP}:{SNAT_PORT}/whoami", 10)
+    for addr, port in peers:
+        assert addr == SNAT and 1024 <= port <= 65535, peers
     assert seen == Counter({1: 5, 2: 5}), seen
     sha = sha_of_download(lab, f"http://{VIP}:{SNAT_PORT}/1M.bin")
     assert sha in (lab.backend_sha256(1), lab.backend_sha256(2))
@@ -321,13 +326,9 @@ def test_snat_ipv6(lab):
                  "ports 50000-50099")
     try:
         wait_resolved(lab, "snat6")
-        seen = Counter()
-        for _ in range(6):
-            who, peer = lab.whoami(f"http://[{VIP6}]:8080/whoami")
-            addr, port = peer.rsplit(":", 1)
-            assert addr == "[2001:2::21]" and 50000 <= int(port) <= 50099, \
-                peer
-            seen[backend_of(lab, who)] += 1
+        seen, peers = spread(lab, f"http://[{VIP6}]:8080/whoami", 6)
+        for addr, port in peers:
+            assert addr == "[2001:2::21]" and 50000 <= port <= 50099, peers
         assert seen == Counter({1: 3, 2: 3}), seen
     finally:
         lab.rule_del("snat6")
@@ -395,13 +396,9 @@ def test_ipv6_vip(lab, tmp_path):
     downloads byte-exact from one backend each; no backend address in the
     client's capture."""
     wait_resolved(lab, "vip6")
-    seen, peers = Counter(), set()
-    for _ in range(20):
-        who, peer = lab.whoami(f"http://[{VIP6}]/whoami")
-        seen[backend_of(lab, who)] += 1
-        peers.add(peer.rsplit(":", 1)[0])
+    seen, peers = spread(lab, f"http://[{VIP6}]/whoami", 20)
     assert seen == Counter({1: 10, 2: 10}), seen
-    assert peers == {f"[{CLIENT6}]"}, peers
+    assert {a for a, _ in peers} == {f"[{CLIENT6}]"}, peers
     cap_path = tmp_path / "client6.pcap"
     with ExitStack() as stack:
         cap = lab.capture("client", cap_path, "ip6 and tcp")
