@@ -221,8 +221,9 @@ def whoami_from_ports(lab: Lab, ports) -> dict[int, int]:
 
 def test_hash_stable(lab):
     """Steps: `rule add ... dport 81 action lb to b1,b2,b3 mode hash`; 24
-    connections from fixed client ports 40001..40024 (each closed with an
-    RST, so the client keeps no TIME_WAIT and the port is free again); wait
+    connections from 24 fixed client ports above the namespace's ephemeral
+    range (each closed with an RST, so the client keeps no TIME_WAIT and the
+    port is free again); wait
     until their flows are gone; the same 24 again. Verifies: each client
     port reaches the same backend both times, and the hash spreads the
     ports over more than one backend."""
@@ -230,7 +231,12 @@ def test_hash_stable(lab):
                  f"to {','.join(lab.backend_addr(i) + ':80' for i in (1, 2, 3))}"
                  " mode hash")
     wait_resolved(lab, "vhash")
-    ports = range(40001, 40025)
+    # above ip_local_port_range: a port inside it may still be in TIME_WAIT
+    # from an earlier test's curl (no SO_REUSEADDR there), and bind() fails
+    lo, hi = map(int, lab.run_in("client", "cat",
+                 "/proc/sys/net/ipv4/ip_local_port_range").stdout.split())
+    assert hi + 24 <= 65535, f"ephemeral range {lo}-{hi} leaves no room"
+    ports = range(hi + 1, hi + 25)
 
     first = whoami_from_ports(lab, ports)
     assert len(set(first.values())) > 1, first
