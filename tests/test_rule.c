@@ -1157,6 +1157,85 @@ test_match_pkt(void)
 	return 0;
 }
 
+/*
+ * The prefilter against wf_rule_match_pkt, over every rule of the table
+ * above and a sweep of packets: it never leaves out a matching rule, and
+ * for TCP packets on ports below WF_RULE_PF_PORTS it is exact (it ignores
+ * only the protocol).
+ */
+static int
+test_prefilter(void)
+{
+	static const char *const rules[] = {
+		"", "in 1", "in 0", "in 63", "in 64", "in 1000", "dir c2s", "dir s2c",
+		"flags SYN/ALL", "flags SYN/SYN,ACK", "flags SYN,ACK/ALL",
+		"flags SYN,FIN/SYN,FIN", "flags NONE/ALL", "flags NONE/NONE",
+		"flags ALL/ALL", "flags ACK/ALL", "flags NONE/RST",
+		"tcp syn", "tcp data", "tcp retrans", "tcp data,retrans",
+		"tcp hsack,pureack", "tcp fin", "tcp rst", "tcp syn,synack,retrans",
+		"state new", "state established", "state closing",
+		"state closed", "state new,established,closing,closed",
+		"in 1 dir c2s flags ACK/ACK tcp data state established",
+		"dir s2c state closed tcp rst", "proto udp in 1",
+		"proto tcp src 10.0.0.0/8 in 0",
+	};
+	static const uint16_t kinds[] = {
+		0, K(SYN), K(SYNACK), K(HSACK), K(DATA), K(DATA) | RETRANS,
+		K(PUREACK) | RETRANS, K(FIN), K(FIN) | K(DATA), K(RST),
+		K(INVALID),
+	};
+	static const uint16_t ports[] = { 0, 1, 5, 63, 64, 1000 };
+	static const uint8_t protos[] = { 6, 17 };
+	static const struct wf_rule_env env = { .nb_ports = 1001 };
+	struct wf_rule_match m[DIM(rules)];
+	struct wf_rule_prefilter pf;
+	char line[160], err[256];
+	struct wf_rule_pkt rp;
+	struct wf_rule r;
+	struct wf_pkt p;
+	unsigned int flags, pi, hf, dir, st, ki, pr, i;
+	uint64_t bits;
+	bool match;
+
+	_Static_assert(DIM(rules) <= WF_RULE_PF_RULES, "one prefilter");
+	wf_rule_prefilter_init(&pf);
+	for (i = 0; i < DIM(rules); i++) {
+		snprintf(line, sizeof(line), "%s action pass", rules[i]);
+		WF_TEST_ASSERT_SUCCESS(wf_rule_parse_line(line, &env, &r, err,
+				sizeof(err)), "rule %u: %s", i, err);
+		m[i] = r.m;
+		wf_rule_prefilter_add(&pf, i, &m[i]);
+	}
+	for (pr = 0; pr < DIM(protos); pr++)
+	for (flags = 0; flags < 256; flags++)
+	for (pi = 0; pi < DIM(ports); pi++)
+	for (hf = 0; hf < 2; hf++)
+	for (dir = 0; dir < 2; dir++)
+	for (st = 0; st <= WF_TCP_STATE_MAX + 1; st++)
+	for (ki = 0; ki < DIM(kinds); ki++) {
+		p = pkt_of(protos[pr], "1.1.1.1", "2.2.2.2", 1, 2);
+		p.tcp_flags = (uint8_t)flags;
+		rp = (struct wf_rule_pkt){
+			.pkt = &p, .in_port = ports[pi], .has_flow = (uint8_t)hf,
+			.dir = (uint8_t)dir,
+			.state = (uint8_t)(st <= WF_TCP_STATE_MAX ? st : 200),
+			.tcp_kinds = kinds[ki],
+		};
+		bits = wf_rule_prefilter(&pf, &rp);
+		for (i = 0; i < DIM(rules); i++) {
+			match = wf_rule_match_pkt(&m[i], &rp);
+			if (match || (protos[pr] == 6 &&
+					ports[pi] < WF_RULE_PF_PORTS))
+				WF_TEST_ASSERT_EQUAL(!!(bits >> i & 1), match,
+					"'%s': proto %u flags %#x in %u flow %u "
+					"dir %u state %u kinds %#x", rules[i],
+					protos[pr], flags, ports[pi], hf, dir,
+					rp.state, kinds[ki]);
+		}
+	}
+	return 0;
+}
+
 int
 main(void)
 {
@@ -1178,6 +1257,7 @@ main(void)
 		WF_TEST(test_round_trip_prob),
 		WF_TEST(test_match_flow),
 		WF_TEST(test_match_pkt),
+		WF_TEST(test_prefilter),
 	};
 
 	return wf_test_run("rule", cases, DIM(cases));

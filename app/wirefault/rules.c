@@ -276,9 +276,13 @@ work_publish(void)
 	}
 	memcpy(s->rule, rs.work, sizeof(*s->rule) * rs.nb_work);
 	s->nb = rs.nb_work;
-	for (i = 0; i < s->nb; i++)
+	wf_rule_prefilter_init(&s->pf);
+	for (i = 0; i < s->nb; i++) {
 		if (s->rule[i]->r.a.kind == WF_ACT_LB)
 			s->nb_lb++;
+		if (i < WF_RULE_PF_RULES)
+			wf_rule_prefilter_add(&s->pf, i, &s->rule[i]->r.m);
+	}
 	s->version = ++rs.version;
 	pthread_mutex_lock(&rules_lock);
 	__atomic_store_n(&wf.rules, s, __ATOMIC_RELEASE);

@@ -142,6 +142,7 @@ struct wf_ruleset {
 	uint32_t version;          /* >= 1; flows cache per version */
 	uint32_t nb_lb;            /* lb rules among them */
 	uint32_t nb;
+	struct wf_rule_prefilter pf;  /* the packet parts of rule[0..63] */
 	struct wf_rule_rt *rule[];
 };
 

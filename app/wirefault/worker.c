@@ -139,6 +139,7 @@ struct burst {
 	uint8_t pkt_of_key[WF_BURST];  /* key k belongs to pkt[pkt_of_key[k]] */
 	uint8_t side[WF_BURST];        /* key endpoint that sent the packet */
 	uint64_t now_tsc, now_us;
+	struct wf_flow *entries;       /* the flow table's, by position */
 	uint16_t tx_port;              /* where this burst's packets go */
 	unsigned int nb_keys;
 	bool pickup_loose;
@@ -176,11 +177,25 @@ flow_counters_reset(struct wf_flow *f, const struct burst *b,
 {
 	/* a reopened connection keeps its backend (and its NAT key) */
 	uint32_t nat = fresh ? 0 : f->rules.nat;
+	/*
+	 * and its rule cache: the same 5-tuple matches the same flow parts.
+	 * The cache is per direction; when the other end opens this time,
+	 * the directions swap.
+	 */
+	const unsigned int swap = !fresh && side != f->orig_side;
+	const uint32_t version[2] = { f->rules.version[swap],
+		f->rules.version[1 - swap] };
+	const uint64_t cand[2] = { f->rules.cand[swap],
+		f->rules.cand[1 - swap] };
 
 	memset(f, 0, offsetof(struct wf_flow, in_use));
 	/* a new connection starts its rule counts afresh */
 	memset(&f->rules, 0, sizeof(f->rules));
 	f->rules.nat = nat;
+	if (!fresh) {
+		memcpy(f->rules.version, version, sizeof(version));
+		memcpy(f->rules.cand, cand, sizeof(cand));
+	}
 	f->first_tsc = b->now_tsc;
 	f->last_tsc = b->now_tsc;
 	f->orig_side = side;
@@ -257,7 +272,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 			return;
 		}
 		if (!existed) {
-			f = wf_flow_at(wf.flows, pos);
+			f = &b->entries[pos];
 			flow_start(f, b, b->side[k], &seg, frame_len, pc);
 			b->flow[i] = f;
 			b->fpos[i] = pos;
@@ -270,7 +285,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 		/* another worker added the same connection meanwhile */
 		wf_stat_add(&pc->c[WF_PS_flow_insert_clash], 1);
 	}
-	f = wf_flow_at(wf.flows, pos);
+	f = &b->entries[pos];
 	dir = b->side[k] == f->orig_side ? WF_DIR_ORIG : WF_DIR_REPLY;
 	r = wf_tcp_track(&f->tcp, dir, &seg, b->now_us);
 	b->flow[i] = f;
@@ -535,7 +550,9 @@ rule_apply(const struct wf_ruleset *set, struct wf_rule_rt *rt,
 /*
  * Run the rules over packet @p i, first match wins. A flow keeps, per
  * direction and rule-set version, which of the first 64 rules match its
- * addresses and ports, so its packets only check flags, kind and state.
+ * addresses and ports; the set's prefilter drops from those the rules
+ * whose flags, ingress port, direction, state or kind cannot match, so
+ * only likely matches are checked one by one.
  */
 static int
 rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
@@ -544,7 +561,7 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 {
 	const struct wf_pkt *p = &b->pkt[i];
 	struct wf_flow *f = b->flow[i];
-	const uint32_t nb_cached = RTE_MIN(set->nb, 64u);
+	const uint32_t nb_cached = RTE_MIN(set->nb, (uint32_t)WF_RULE_PF_RULES);
 	struct wf_rule_pkt rp = {
 		.pkt = p, .in_port = in_port, .has_flow = f != NULL,
 		.dir = b->dir[i], .state = f != NULL ? b->state[i] : 0,
@@ -573,6 +590,7 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 			if (wf_rule_match_flow(&set->rule[r]->r.m, p))
 				cand |= UINT64_C(1) << r;
 	}
+	cand &= wf_rule_prefilter(&set->pf, &rp);
 	while (cand != 0) {
 		r = (uint32_t)__builtin_ctzll(cand);
 		cand &= cand - 1;
@@ -683,7 +701,7 @@ nat_lookup(struct burst *b)
 		map = wf_lb_rev_lookup(&b->key[k]);
 		if (map == NULL)
 			continue;
-		f = wf_flow_at(wf.flows, map->flow_pos);
+		f = &b->entries[map->flow_pos];
 		if (wf_lb_map_of(f) != map)
 			continue;  /* its flow is being deleted */
 		b->pos[k] = map->flow_pos;
@@ -749,6 +767,7 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 	set = __atomic_load_n(&wf.rules, __ATOMIC_ACQUIRE);
 	lb_on = __atomic_load_n(&wf.lb_active, __ATOMIC_ACQUIRE) != 0;
 	b->tx_port = t->tx_port;
+	b->entries = wf_flow_entries(wf.flows);
 
 	/* stage 1: parse the burst, build the keys of the TCP packets */
 	for (i = 0; i < nb_rx; i++) {
@@ -792,6 +811,16 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 	/* stage 2: one bulk lookup; stage 3: track in arrival order */
 	b->nb_keys = nb_keys;
 	wf_flow_lookup_bulk(wf.flows, b->keyp, nb_keys, b->pos);
+	/* the entries' counters and TCP state, and their rule cache */
+	for (i = 0; i < nb_keys; i++)
+		if (b->pos[i] >= 0) {
+			const char *e = (const char *)&b->entries[b->pos[i]];
+
+			rte_prefetch0(e);
+			rte_prefetch0(e + RTE_CACHE_LINE_SIZE);
+			if (set->nb != 0)
+				rte_prefetch0(e + offsetof(struct wf_flow, rules));
+		}
 	if (unlikely(lb_on))
 		nat_lookup(b);
 	for (i = 0; i < nb_keys; i++)

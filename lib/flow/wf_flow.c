@@ -218,6 +218,12 @@ wf_flow_at(const struct wf_flow_table *t, int32_t pos)
 	return &t->entry[pos];
 }
 
+struct wf_flow *
+wf_flow_entries(const struct wf_flow_table *t)
+{
+	return t->entry;
+}
+
 int
 wf_flow_delete(struct wf_flow_table *t, int32_t pos)
 {

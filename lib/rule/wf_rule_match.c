@@ -149,3 +149,44 @@ wf_rule_match_pkt(const struct wf_rule_match *m,
 		return tcp_match(m, rp);
 	return true;
 }
+
+void
+wf_rule_prefilter_init(struct wf_rule_prefilter *pf)
+{
+	memset(pf, 0, sizeof(*pf));
+}
+
+void
+wf_rule_prefilter_add(struct wf_rule_prefilter *pf, unsigned int bit,
+		const struct wf_rule_match *m)
+{
+	const uint64_t b = UINT64_C(1) << bit;
+	const uint16_t pr = m->present;
+	unsigned int i, d;
+
+	for (i = 0; i < 256u; i++)
+		if (!(pr & WF_RM_FLAGS) || (i & m->flags_mask) == m->flags_set)
+			pf->flags[i] |= b;
+	for (i = 0; i < WF_RULE_PF_PORTS; i++)
+		if (!(pr & WF_RM_IN) || m->in_port == i)
+			pf->in[i] |= b;
+	if (!(pr & WF_RM_IN) || m->in_port >= WF_RULE_PF_PORTS)
+		pf->in_far |= b;
+	for (d = 0; d < 2; d++)
+		for (i = 0; i <= WF_TCP_STATE_MAX; i++) {
+			if ((pr & WF_RM_DIR) && m->dir != d)
+				continue;
+			if ((pr & WF_RM_STATE) && (i == WF_TCP_STATE_MAX ||
+					(state_bit[i] & m->states) == 0))
+				continue;
+			pf->flow[d][i] |= b;
+		}
+	if (!(pr & (WF_RM_DIR | WF_RM_STATE)))
+		pf->no_flow |= b;
+	if (!(pr & WF_RM_TCP))
+		pf->kind_any |= b;
+	else
+		for (i = 0; i < 16u; i++)
+			if (m->tcp_kinds & (1u << i))
+				pf->kind[i] |= b;
+}
