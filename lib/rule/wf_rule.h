@@ -163,8 +163,9 @@ struct wf_rule_prefilter {
 	uint64_t flow[2][WF_TCP_STATE_MAX + 1]; /**< by dir, state; the
 						   last: out of range */
 	uint64_t no_flow;                  /**< packets without a flow */
-	uint64_t kind_any;                 /**< rules without "tcp" words */
-	uint64_t kind[16];                 /**< by bit of the packet's kinds */
+	uint64_t kind[256];                /**< by the kind bits of the packet
+					      (rules without "tcp" in all) */
+	uint64_t retrans;                  /**< rules with "tcp retrans" */
 };
 
 /** Start an empty prefilter (no rule passes). */
@@ -174,24 +175,23 @@ void wf_rule_prefilter_init(struct wf_rule_prefilter *pf);
 void wf_rule_prefilter_add(struct wf_rule_prefilter *pf, unsigned int bit,
 		const struct wf_rule_match *m);
 
+_Static_assert(WF_TCP_KIND_MAX <= 8 && WF_RULE_TCP_RETRANS == 1u << 15,
+		"a packet's kind bits index wf_rule_prefilter.kind");
+
 /** The rules whose packet part may match @p rp: one bit each. */
 static inline uint64_t
 wf_rule_prefilter(const struct wf_rule_prefilter *pf,
 		const struct wf_rule_pkt *rp)
 {
+	const unsigned int kinds = rp->tcp_kinds;
 	uint64_t ok = pf->flags[rp->pkt->tcp_flags];
-	uint64_t kind = pf->kind_any;
-	unsigned int kinds = rp->tcp_kinds;
 
 	ok &= rp->in_port < WF_RULE_PF_PORTS ? pf->in[rp->in_port] :
 		pf->in_far;
 	ok &= rp->has_flow ? pf->flow[rp->dir & 1][rp->state < WF_TCP_STATE_MAX ?
 			rp->state : WF_TCP_STATE_MAX] : pf->no_flow;
-	while (kinds != 0) {
-		kind |= pf->kind[__builtin_ctz(kinds)];
-		kinds &= kinds - 1;
-	}
-	return ok & kind;
+	return ok & (pf->kind[kinds & 0xff] |
+		(kinds & WF_RULE_TCP_RETRANS ? pf->retrans : 0));
 }
 
 #endif /* WF_RULE_H */

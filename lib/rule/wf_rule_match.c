@@ -183,10 +183,9 @@ wf_rule_prefilter_add(struct wf_rule_prefilter *pf, unsigned int bit,
 		}
 	if (!(pr & (WF_RM_DIR | WF_RM_STATE)))
 		pf->no_flow |= b;
-	if (!(pr & WF_RM_TCP))
-		pf->kind_any |= b;
-	else
-		for (i = 0; i < 16u; i++)
-			if (m->tcp_kinds & (1u << i))
-				pf->kind[i] |= b;
+	for (i = 0; i < 256u; i++)
+		if (!(pr & WF_RM_TCP) || (m->tcp_kinds & i) != 0)
+			pf->kind[i] |= b;
+	if ((pr & WF_RM_TCP) && (m->tcp_kinds & WF_RULE_TCP_RETRANS))
+		pf->retrans |= b;
 }
