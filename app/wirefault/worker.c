@@ -547,12 +547,39 @@ rule_apply(const struct wf_ruleset *set, struct wf_rule_rt *rt,
 	return FATE_RULE_DROP;
 }
 
+/* Rules whose flow part a flow caches one bit each; bit 63 says "more". */
+#define WF_CACHED_RULES 63
+#define WF_CAND_MORE (UINT64_C(1) << WF_CACHED_RULES)
+
+/*
+ * Which of the first 63 rules have a flow part that matches packet @p p,
+ * a bit each, and WF_CAND_MORE if any later rule's does.
+ */
+static uint64_t
+rules_flow_part(const struct wf_ruleset *set, const struct wf_pkt *p)
+{
+	const uint32_t nb_cached = RTE_MIN(set->nb, (uint32_t)WF_CACHED_RULES);
+	uint64_t cand = 0;
+	uint32_t r;
+
+	for (r = 0; r < nb_cached; r++)
+		if (wf_rule_match_flow(&set->rule[r]->r.m, p))
+			cand |= UINT64_C(1) << r;
+	for (; r < set->nb; r++)
+		if (wf_rule_match_flow(&set->rule[r]->r.m, p))
+			return cand | WF_CAND_MORE;
+	return cand;
+}
+
 /*
  * Run the rules over packet @p i, first match wins. A flow keeps, per
- * direction and rule-set version, which of the first 64 rules match its
- * addresses and ports; the set's prefilter drops from those the rules
- * whose flags, ingress port, direction, state or kind cannot match, so
- * only likely matches are checked one by one.
+ * direction and rule-set version, which of the first 63 rules match its
+ * addresses and ports, and whether any later one does; the set's
+ * prefilter drops from those the rules whose flags, ingress port,
+ * direction, state or kind cannot match, so only likely matches are
+ * checked one by one. Later rules are scanned only for flows that match
+ * one of them (a set of thousands of rules that match few flows costs
+ * those flows' first packets, not every packet).
  */
 static int
 rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
@@ -561,13 +588,12 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 {
 	const struct wf_pkt *p = &b->pkt[i];
 	struct wf_flow *f = b->flow[i];
-	const uint32_t nb_cached = RTE_MIN(set->nb, (uint32_t)WF_RULE_PF_RULES);
 	struct wf_rule_pkt rp = {
 		.pkt = p, .in_port = in_port, .has_flow = f != NULL,
 		.dir = b->dir[i], .state = f != NULL ? b->state[i] : 0,
 		.tcp_kinds = b->kinds[i],
 	};
-	uint64_t cand;
+	uint64_t cand, more;
 	uint32_t r;
 	int fate;
 
@@ -576,21 +602,15 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 		unsigned int dir = b->dir[i];
 
 		if (unlikely(fr->version[dir] != set->version)) {
-			cand = 0;
-			for (r = 0; r < nb_cached; r++)
-				if (wf_rule_match_flow(&set->rule[r]->r.m, p))
-					cand |= UINT64_C(1) << r;
-			fr->cand[dir] = cand;
+			fr->cand[dir] = rules_flow_part(set, p);
 			fr->version[dir] = set->version;
 		}
 		cand = fr->cand[dir];
 	} else {
-		cand = 0;
-		for (r = 0; r < nb_cached; r++)
-			if (wf_rule_match_flow(&set->rule[r]->r.m, p))
-				cand |= UINT64_C(1) << r;
+		cand = rules_flow_part(set, p);
 	}
-	cand &= wf_rule_prefilter(&set->pf, &rp);
+	more = cand & WF_CAND_MORE;
+	cand &= wf_rule_prefilter(&set->pf, &rp) & ~WF_CAND_MORE;
 	while (cand != 0) {
 		r = (uint32_t)__builtin_ctzll(cand);
 		cand &= cand - 1;
@@ -598,7 +618,9 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 		if (fate >= 0)
 			return fate;
 	}
-	for (r = nb_cached; r < set->nb; r++) {
+	if (likely(more == 0))
+		return FATE_OUT;
+	for (r = WF_CACHED_RULES; r < set->nb; r++) {
 		if (!wf_rule_match_flow(&set->rule[r]->r.m, p))
 			continue;
 		fate = rule_apply(set, set->rule[r], &rp, b, i, m, wi, pc);

@@ -49,14 +49,15 @@ struct wf_flow_key {
 /**
  * What the rules know of a flow, on its own cache line: touched only when
  * a rule set is loaded. Per direction, the rule-set version it was worked
- * out for and which of the first 64 rules match the flow's addresses and
- * ports (the part of a rule that is the same for all its packets), so a
- * packet checks only its flags, kind and state against those; then the
- * counting actions' per-flow slots.
+ * out for and which of the first 63 rules match the flow's addresses and
+ * ports (the part of a rule that is the same for all its packets), bit 63
+ * whether a later rule does, so a packet checks only its flags, kind and
+ * state against those; then the counting actions' per-flow slots.
  */
 struct wf_flow_rules {
 	uint32_t version[2];   /**< per WF_DIR_*: 0 = not worked out yet */
-	uint64_t cand[2];      /**< per WF_DIR_*: bit i = rule i's flow part */
+	uint64_t cand[2];      /**< per WF_DIR_*: bit i = rule i's flow part;
+	                            bit 63: a later rule's */
 	struct wf_act_slots act;
 	uint32_t nat;          /**< load-balancing mapping + 1; 0 = none */
 };

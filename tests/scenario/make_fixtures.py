@@ -189,6 +189,54 @@ class SeededDrop(Case):
         return f
 
 
+class ManyRules(Case):
+    """A rule set longer than a flow's rule cache (63 rules): rules past it
+    must still act, in order, whether the cache holds them or not."""
+
+    def __init__(self, name: str, why: str, in0: list[bytes], rules: list,
+                 dropped):
+        super().__init__(name, why, in0, commands=f"# {why}\n" + "".join(
+            f"rule add {r}\n" for r in rules))
+        self.exp1 = [f for f in in0 if not dropped(f)]
+
+    def counters(self) -> str:
+        n, out = len(self.in0), len(self.exp1)
+        return (f"rx {n}\ntx {out}\n0->1 rx {n}\n0->1 tx {out}\n"
+                f"0->1 rule_drop {n - out}\n0->1 tx_full 0\n"
+                "0->1 malformed 0\n1->0 rx 0\n1->0 tx 0\n")
+
+
+def tcp_of(frame: bytes) -> tuple[int, int, int]:
+    """(destination port, flags, payload bytes) of a TCP frame from
+    flows_mix (IPv4 without options or IPv6, no VLAN)."""
+    v6 = frame[12:14] == b"\x86\xdd"
+    l4 = 54 if v6 else 34
+    end = 54 + struct.unpack("!H", frame[18:20])[0] if v6 else \
+        14 + struct.unpack("!H", frame[16:18])[0]
+    hlen = (frame[l4 + 12] >> 4) * 4
+    return (struct.unpack("!H", frame[l4 + 2:l4 + 4])[0], frame[l4 + 13],
+            end - l4 - hlen)
+
+
+def many_rules() -> list[str]:
+    """200 rules: most match nothing (10.0.0.0/8 is no flow's); rule 10
+    (cached) drops the SYNs to port 80; rule 70 (past the cache) matches
+    the port-8080 flows' addresses and ports but no packet of them (URG);
+    rule 150 drops their data segments."""
+    rules = [f"proto tcp dst 10.0.{i // 250}.{i % 250 + 1} dport 1000 "
+             "action drop" for i in range(200)]
+    rules[10] = "name cached proto tcp dport 80 tcp syn action drop"
+    rules[70] = "name late_miss proto tcp dport 8080 flags URG/URG action drop"
+    rules[150] = "name late proto tcp dport 8080 tcp data action drop"
+    return rules
+
+
+def many_rules_drops(frame: bytes) -> bool:
+    dport, flags, payload = tcp_of(frame)
+    return ((dport == 80 and flags & 0x12 == 0x02) or
+            (dport == 8080 and payload > 0))
+
+
 def flows_mix(nflows: int = 8, segments: int = 36) -> list[bytes]:
     """@nflows TCP connections' client sides (SYN, ACK, @segments data
     segments of 64-1400 bytes, FIN), IPv4 and IPv6, interleaved in a fixed
@@ -287,6 +335,12 @@ def cases() -> list[Case]:
                    "ones with seed 7",
                    flows_mix(), "name lossy proto tcp action drop prob 0.3",
                    42, 7, 0.3),
+        ManyRules("many_rules",
+                  "200 rules over 8 IPv4 and IPv6 connections: rule 10 "
+                  "drops the SYNs to port 80, rule 70 (past a flow's cache "
+                  "of 63) matches the port-8080 flows but none of their "
+                  "packets, rule 150 drops their data; the other 197 match "
+                  "nothing", flows_mix(), many_rules(), many_rules_drops),
     ]
 
 
