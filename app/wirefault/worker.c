@@ -480,13 +480,14 @@ lb_apply(struct wf_rule_rt *rt, struct burst *b, unsigned int i,
 
 /*
  * Apply one rule whose flow part matched to packet @p i: the rule's
- * packet part, then its action. Returns the packet's fate, or -1 to go on
- * to the next rule.
+ * packet part (unless the prefilter already settled it: @p pkt_part_ok),
+ * then its action. Returns the packet's fate, or -1 to go on to the next
+ * rule.
  */
 static inline int
 rule_apply(const struct wf_ruleset *set, struct wf_rule_rt *rt,
-		const struct wf_rule_pkt *rp, struct burst *b, unsigned int i,
-		struct rte_mbuf *m, unsigned int wi,
+		const struct wf_rule_pkt *rp, bool pkt_part_ok, struct burst *b,
+		unsigned int i, struct rte_mbuf *m, unsigned int wi,
 		struct wf_port_counters *pc)
 {
 	struct wf_act_worker *ws = &rt->w[wi].a;
@@ -496,9 +497,16 @@ rule_apply(const struct wf_ruleset *set, struct wf_rule_rt *rt,
 	struct wf_act_pkt ap;
 	enum wf_act_decision d;
 
-	if (!wf_rule_match_pkt(&rt->r.m, rp))
+	if (!pkt_part_ok && !wf_rule_match_pkt(&rt->r.m, rp))
 		return -1;
 	wf_stat_add(&ws->matched, 1);
+	/* "drop prob P" alone: no per-flow count, one draw */
+	if (rt->r.a.kind == WF_ACT_DROP && rt->r.a.drop_mods == WF_DROP_PROB) {
+		if (!wf_act_prob_hit(&rt->r.a, ws))
+			return -1;
+		wf_stat_add(&ws->acted, 1);
+		return FATE_RULE_DROP;
+	}
 	switch (rt->r.a.kind) {
 	case WF_ACT_PASS:
 		wf_stat_add(&ws->acted, 1);
@@ -595,6 +603,7 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 	};
 	uint64_t cand, more;
 	uint32_t r;
+	bool exact;
 	int fate;
 
 	if (f != NULL) {
@@ -611,10 +620,13 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 	}
 	more = cand & WF_CAND_MORE;
 	cand &= wf_rule_prefilter(&set->pf, &rp) & ~WF_CAND_MORE;
+	/* for TCP on the ports it has vectors for, the prefilter is exact */
+	exact = p->proto == IPPROTO_TCP && in_port < WF_RULE_PF_PORTS;
 	while (cand != 0) {
 		r = (uint32_t)__builtin_ctzll(cand);
 		cand &= cand - 1;
-		fate = rule_apply(set, set->rule[r], &rp, b, i, m, wi, pc);
+		fate = rule_apply(set, set->rule[r], &rp, exact, b, i, m, wi,
+				pc);
 		if (fate >= 0)
 			return fate;
 	}
@@ -623,7 +635,8 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 	for (r = WF_CACHED_RULES; r < set->nb; r++) {
 		if (!wf_rule_match_flow(&set->rule[r]->r.m, p))
 			continue;
-		fate = rule_apply(set, set->rule[r], &rp, b, i, m, wi, pc);
+		fate = rule_apply(set, set->rule[r], &rp, false, b, i, m, wi,
+				pc);
 		if (fate >= 0)
 			return fate;
 	}

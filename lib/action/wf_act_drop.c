@@ -237,7 +237,6 @@ wf_act_drop_decide(const struct wf_action *a, uint32_t rule_id,
 	const unsigned int mods = a->drop_mods;
 	struct wf_act_slot *s;
 	bool drop = true;
-	uint64_t r;
 	uint32_t i;
 
 	if (mods & DROP_COUNTING) {
@@ -264,8 +263,7 @@ wf_act_drop_decide(const struct wf_action *a, uint32_t rule_id,
 		 * conditions say, so that a seed gives the same stream of
 		 * draws to the same stream of packets.
 		 */
-		r = wf_act_random(w);
-		if (a->prob_cut != UINT64_MAX && r >= a->prob_cut)
+		if (!wf_act_prob_hit(a, w))
 			drop = false;
 	}
 	return drop ? WF_ACT_DROPPED : WF_ACT_KEEP;

@@ -169,9 +169,6 @@ splitmix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* A non-zero state for a generator that was never seeded. */
-#define WF_ACT_RNG_FALLBACK UINT64_C(0x853c49e6748fea9b)
-
 void
 wf_act_worker_seed(struct wf_act_worker *w, uint64_t seed,
 		unsigned int worker_index)
@@ -184,21 +181,6 @@ wf_act_worker_seed(struct wf_act_worker *w, uint64_t seed,
 			UINT64_C(0xd1342543de82ef95)));
 	if (w->rng == 0)  /* xorshift's one fixed point */
 		w->rng = WF_ACT_RNG_FALLBACK;
-}
-
-uint64_t
-wf_act_random(struct wf_act_worker *w)
-{
-	uint64_t x = w->rng;
-
-	/* xorshift64* (Vigna 2016): full period 2^64 - 1 over non-zero x */
-	if (x == 0)
-		x = WF_ACT_RNG_FALLBACK;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	w->rng = x;
-	return x * UINT64_C(0x2545f4914f6cdd1d);
 }
 
 /*

@@ -177,11 +177,39 @@ struct wf_act_worker {
 void wf_act_worker_seed(struct wf_act_worker *w, uint64_t seed,
 		unsigned int worker_index);
 
+/** A non-zero state for a generator that was never seeded. */
+#define WF_ACT_RNG_FALLBACK UINT64_C(0x853c49e6748fea9b)
+
 /** Next 64 random bits of a worker's generator (deterministic). */
-uint64_t wf_act_random(struct wf_act_worker *w);
+static inline uint64_t
+wf_act_random(struct wf_act_worker *w)
+{
+	uint64_t x = w->rng;
+
+	/* xorshift64* (Vigna 2016): full period 2^64 - 1 over non-zero x */
+	if (x == 0)
+		x = WF_ACT_RNG_FALLBACK;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	w->rng = x;
+	return x * UINT64_C(0x2545f4914f6cdd1d);
+}
 
 /** The prob_cut of a probability: P(random < cut) = prob. */
 uint64_t wf_act_prob_cut(double prob);
+
+/**
+ * One draw of a "prob" condition: true when it holds (the packet may be
+ * dropped). Every matching packet draws, whatever else decides.
+ */
+static inline bool
+wf_act_prob_hit(const struct wf_action *a, struct wf_act_worker *w)
+{
+	uint64_t r = wf_act_random(w);
+
+	return a->prob_cut == UINT64_MAX || r < a->prob_cut;
+}
 
 /** What the drop decisions know of one packet. */
 struct wf_act_pkt {
