@@ -27,6 +27,8 @@
 #include <sys/random.h>
 
 #include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_telemetry.h>
@@ -62,7 +64,15 @@ static struct {
 	uint32_t deadman_s;
 	struct retired retired[WF_RETIRED_MAX];
 	unsigned int nb_retired;
+	uint64_t published_at;      /* timer cycles of the latest publish */
 } rs;
+
+/*
+ * A set's rte_acl is built once it has been left alone this long: a burst
+ * of rule adds (a script, a file of single adds) builds once, and each
+ * add answers at once.
+ */
+#define WF_ACL_SETTLE_MS 200
 
 static pthread_mutex_t rules_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -70,6 +80,15 @@ static struct wf_ruleset *
 set_now(void)
 {
 	return __atomic_load_n(&wf.rules, __ATOMIC_ACQUIRE);
+}
+
+static void
+set_free(struct wf_ruleset *s)
+{
+	if (s == NULL)
+		return;
+	wf_rule_acl_free(s->acl);
+	free(s);
 }
 
 static struct wf_ruleset *
@@ -234,7 +253,7 @@ retired_reap(void)
 			rule_free(rt->gone[j]);
 		pthread_mutex_unlock(&rules_lock);
 		free(rt->gone);
-		free(rt->set);
+		set_free(rt->set);
 		rs.retired[i] = rs.retired[--rs.nb_retired];
 	}
 }
@@ -284,6 +303,7 @@ work_publish(void)
 			wf_rule_prefilter_add(&s->pf, i, &s->rule[i]->r.m);
 	}
 	s->version = ++rs.version;
+	rs.published_at = rte_get_timer_cycles();
 	pthread_mutex_lock(&rules_lock);
 	__atomic_store_n(&wf.rules, s, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&rules_lock);
@@ -677,6 +697,49 @@ expire_rules(void)
 	wf_reply_free(&r);
 }
 
+/*
+ * Compile the flow parts of the current set's rules past the first
+ * WF_RULES_CACHED with rte_acl, once the set has settled. Until then, and
+ * if it fails, workers check those rules one by one: slower for a flow's
+ * first packets, the same decisions.
+ */
+static void
+acl_update(void)
+{
+	struct wf_ruleset *s = set_now();
+	const struct wf_rule_match **m;
+	struct wf_rule_acl *acl;
+	uint32_t i, n;
+	uint64_t t0;
+
+	if (s->acl_tried || s->nb <= WF_RULES_CACHED ||
+			rte_get_timer_cycles() - rs.published_at <
+			rte_get_timer_hz() / 1000 * WF_ACL_SETTLE_MS)
+		return;
+	s->acl_tried = true;
+	n = s->nb - WF_RULES_CACHED;
+	m = WF_FAULT_ALLOC(malloc(sizeof(*m) * n));
+	if (m == NULL) {
+		WF_LOG(WARNING, "rules: no memory to compile %u rules\n", n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		m[i] = &s->rule[WF_RULES_CACHED + i]->r.m;
+	t0 = rte_get_timer_cycles();
+	acl = wf_rule_acl_build(m, WF_RULES_CACHED, n, rte_socket_id());
+	free(m);
+	if (acl == NULL) {
+		WF_LOG(WARNING, "rules: cannot compile rules %u-%u with "
+			"rte_acl: %s\n", WF_RULES_CACHED + 1, s->nb,
+			rte_strerror(rte_errno));
+		return;
+	}
+	__atomic_store_n(&s->acl, acl, __ATOMIC_RELEASE);
+	WF_LOG(INFO, "rules: %u rules compiled with rte_acl in %" PRIu64
+		" ms\n", n, (rte_get_timer_cycles() - t0) * 1000 /
+		rte_get_timer_hz());
+}
+
 void
 wf_rules_tick(void)
 {
@@ -686,6 +749,7 @@ wf_rules_tick(void)
 		deadman_fire();
 	expire_rules();
 	retired_reap();
+	acl_update();
 }
 
 #define TEL_RULES_PAGE 32

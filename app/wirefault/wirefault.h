@@ -143,8 +143,18 @@ struct wf_ruleset {
 	uint32_t nb_lb;            /* lb rules among them */
 	uint32_t nb;
 	struct wf_rule_prefilter pf;  /* the packet parts of rule[0..63] */
+	/*
+	 * rule[WF_RULES_CACHED..nb) compiled with rte_acl (atomic; NULL
+	 * until the control lcore has built it, a moment after the set
+	 * stopped changing): workers check those rules one by one till then.
+	 */
+	struct wf_rule_acl *acl;
+	bool acl_tried;               /* control lcore: built or failed */
 	struct wf_rule_rt *rule[];
 };
+
+/* Rules whose flow part each flow caches a bit of; the rest: acl. */
+#define WF_RULES_CACHED 63
 
 extern struct wf_app wf;
 

@@ -555,9 +555,27 @@ rule_apply(const struct wf_ruleset *set, struct wf_rule_rt *rt,
 	return FATE_RULE_DROP;
 }
 
-/* Rules whose flow part a flow caches one bit each; bit 63 says "more". */
-#define WF_CACHED_RULES 63
-#define WF_CAND_MORE (UINT64_C(1) << WF_CACHED_RULES)
+/* A flow caches one bit per rule of the first 63; bit 63 says "more". */
+#define WF_CAND_MORE (UINT64_C(1) << WF_RULES_CACHED)
+
+/*
+ * The first rule at or past WF_RULES_CACHED whose flow part matches @p p
+ * (UINT32_MAX: none), by the set's rte_acl once built, else one by one.
+ */
+static uint32_t
+rules_later_first(const struct wf_ruleset *set, const struct wf_pkt *p)
+{
+	const struct wf_rule_acl *acl = __atomic_load_n(&set->acl,
+			__ATOMIC_ACQUIRE);
+	uint32_t r;
+
+	if (acl != NULL)
+		return wf_rule_acl_first(acl, p);
+	for (r = WF_RULES_CACHED; r < set->nb; r++)
+		if (wf_rule_match_flow(&set->rule[r]->r.m, p))
+			return r;
+	return UINT32_MAX;
+}
 
 /*
  * Which of the first 63 rules have a flow part that matches packet @p p,
@@ -566,23 +584,22 @@ rule_apply(const struct wf_ruleset *set, struct wf_rule_rt *rt,
 static uint64_t
 rules_flow_part(const struct wf_ruleset *set, const struct wf_pkt *p)
 {
-	const uint32_t nb_cached = RTE_MIN(set->nb, (uint32_t)WF_CACHED_RULES);
+	const uint32_t nb_cached = RTE_MIN(set->nb, (uint32_t)WF_RULES_CACHED);
 	uint64_t cand = 0;
 	uint32_t r;
 
 	for (r = 0; r < nb_cached; r++)
 		if (wf_rule_match_flow(&set->rule[r]->r.m, p))
 			cand |= UINT64_C(1) << r;
-	for (; r < set->nb; r++)
-		if (wf_rule_match_flow(&set->rule[r]->r.m, p))
-			return cand | WF_CAND_MORE;
+	if (set->nb > WF_RULES_CACHED && rules_later_first(set, p) != UINT32_MAX)
+		cand |= WF_CAND_MORE;
 	return cand;
 }
 
 /*
  * Run the rules over packet @p i, first match wins. A flow keeps, per
  * direction and rule-set version, which of the first 63 rules match its
- * addresses and ports, and whether any later one does; the set's
+ * addresses and ports, and whether any later one does (by rte_acl); the set's
  * prefilter drops from those the rules whose flags, ingress port,
  * direction, state or kind cannot match, so only likely matches are
  * checked one by one. Later rules are scanned only for flows that match
@@ -632,7 +649,8 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 	}
 	if (likely(more == 0))
 		return FATE_OUT;
-	for (r = WF_CACHED_RULES; r < set->nb; r++) {
+	/* the rules before the first later match cannot match */
+	for (r = rules_later_first(set, p); r < set->nb; r++) {
 		if (!wf_rule_match_flow(&set->rule[r]->r.m, p))
 			continue;
 		fate = rule_apply(set, set->rule[r], &rp, false, b, i, m, wi,

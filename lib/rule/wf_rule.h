@@ -194,4 +194,24 @@ wf_rule_prefilter(const struct wf_rule_prefilter *pf,
 		(kinds & WF_RULE_TCP_RETRANS ? pf->retrans : 0));
 }
 
+/**
+ * The flow parts (protocol, addresses, ports) of a long rule set compiled
+ * with rte_acl: wf_rule_acl_first() gives the first of them that matches
+ * a packet, as wf_rule_match_flow() over each in turn would.
+ */
+struct wf_rule_acl;
+
+/**
+ * Compile rules first .. first + n - 1, whose matchers are m[0 .. n - 1].
+ * Takes a while for thousands of rules (the control lcore's job).
+ * @return NULL with rte_errno set on failure.
+ */
+struct wf_rule_acl *wf_rule_acl_build(const struct wf_rule_match *const *m,
+		uint32_t first, uint32_t n, int socket_id);
+
+/** Index of the first rule whose flow part matches @p p; UINT32_MAX if none. */
+uint32_t wf_rule_acl_first(const struct wf_rule_acl *a, const struct wf_pkt *p);
+
+void wf_rule_acl_free(struct wf_rule_acl *a);
+
 #endif /* WF_RULE_H */
