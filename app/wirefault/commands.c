@@ -221,6 +221,17 @@ show_stats(struct wf_reply *r)
 	wf_reply_printf(r, "forwarding %s, %u worker(s)\n",
 			__atomic_load_n(&wf.forwarding, __ATOMIC_ACQUIRE) ?
 			"started" : "stopped", wf.nb_workers);
+	for (i = 0; i < wf.nb_workers; i++) {
+		uint64_t cyc = wf_stat_read(&wf.stats[i].busy_cycles) -
+			wf.busy_base[i][0];
+		uint64_t pkts = wf_stat_read(&wf.stats[i].busy_pkts) -
+			wf.busy_base[i][1];
+
+		wf_reply_printf(r, "  lcore %u: %" PRIu64 " packets, %" PRIu64
+				" busy cycles, %.1f cycles/packet\n",
+				wf.worker[i].lcore_id, pkts, cyc,
+				pkts != 0 ? (double)cyc / (double)pkts : 0.0);
+	}
 	RTE_ETH_FOREACH_DEV(pid) {
 		const struct wf_port *p = &wf.port[pid];
 
@@ -262,11 +273,16 @@ static int
 cmd_clear_stats(int argc __rte_unused, char **argv __rte_unused,
 		struct wf_reply *r, void *ctx __rte_unused)
 {
+	unsigned int i;
 	uint16_t pid;
 
 	RTE_ETH_FOREACH_DEV(pid)
 		wf_stats_sum_port(wf.stats, wf.nb_workers, pid,
 				&wf.stats_base[pid]);
+	for (i = 0; i < wf.nb_workers; i++) {
+		wf.busy_base[i][0] = wf_stat_read(&wf.stats[i].busy_cycles);
+		wf.busy_base[i][1] = wf_stat_read(&wf.stats[i].busy_pkts);
+	}
 	wf_reply_printf(r, "statistics cleared\n");
 	return 0;
 }

@@ -87,6 +87,14 @@ tel_stats(const char *cmd __rte_unused, const char *params,
 				wf.worker[w].lcore_id);
 		TEL_CHECK(rte_tel_data_add_dict_u64(d, name,
 				wf_stat_read(&wf.stats[w].loops)));
+		snprintf(name, sizeof(name), "lcore%u_busy_cycles",
+				wf.worker[w].lcore_id);
+		TEL_CHECK(rte_tel_data_add_dict_u64(d, name,
+				wf_stat_read(&wf.stats[w].busy_cycles)));
+		snprintf(name, sizeof(name), "lcore%u_busy_pkts",
+				wf.worker[w].lcore_id);
+		TEL_CHECK(rte_tel_data_add_dict_u64(d, name,
+				wf_stat_read(&wf.stats[w].busy_pkts)));
 	}
 	RTE_ETH_FOREACH_DEV(pid) {
 		if (!wf.port[pid].used || wf.port[pid].is_mirror)

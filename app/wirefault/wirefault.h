@@ -92,6 +92,7 @@ struct wf_app {
 	struct wf_worker worker[RTE_MAX_LCORE];
 	struct wf_worker_stats *stats;  /* nb_workers blocks */
 	struct wf_port_counters stats_base[RTE_MAX_ETHPORTS]; /* "clear stats" */
+	uint64_t busy_base[RTE_MAX_LCORE][2]; /* "clear stats": cycles, pkts */
 	bool launched;
 	uint32_t ready;                /* atomic: ports up, telemetry may read */
 	uint32_t forwarding;           /* atomic: workers move packets */

@@ -287,7 +287,7 @@ track_tcp(struct burst *b, unsigned int k, uint32_t frame_len,
 	}
 	f = &b->entries[pos];
 	dir = b->side[k] == f->orig_side ? WF_DIR_ORIG : WF_DIR_REPLY;
-	r = wf_tcp_track(&f->tcp, dir, &seg, b->now_us);
+	wf_tcp_track_into(&f->tcp, dir, &seg, b->now_us, &r);
 	b->flow[i] = f;
 	b->fpos[i] = pos;
 	b->dir[i] = dir;
@@ -921,6 +921,8 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 		mirror_send(b, wi, pc);
 	if (unlikely(b->nb_neigh != 0))
 		neigh_send(b, t, pc);
+	wf_stat_add(&st->busy_cycles, rte_rdtsc() - b->now_tsc);
+	wf_stat_add(&st->busy_pkts, nb_rx);
 	return nb_rx;
 }
 

@@ -27,7 +27,7 @@
 /* rte_hash's bucket width (private to the library) */
 #define WF_HASH_BUCKET_ENTRIES 8
 
-_Static_assert(sizeof(struct wf_flow_key) == 40, "flow key has no padding");
+_Static_assert(sizeof(struct wf_flow_key) == 48, "flow key has no padding");
 _Static_assert(offsetof(struct wf_flow, rules) <= 128,
 		"the tracking part of a flow entry stays within two cache lines");
 _Static_assert(sizeof(struct wf_flow) <= 192, "a flow entry stays within 192 B");

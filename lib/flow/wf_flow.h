@@ -40,6 +40,12 @@ struct wf_flow_key {
 	uint16_t vlan;         /**< outer VLAN ID, 0 when untagged */
 	uint8_t proto;
 	uint8_t family;        /**< 4 or 6 */
+	/*
+	 * Zero. 48 bytes is a size rte_hash compares with vector loads (40
+	 * calls memcmp), and its key-store slot (key + 8) is then exactly one
+	 * cache line: one miss per lookup, not two for half the slots.
+	 */
+	uint8_t pad[8];
 } __rte_aligned(8);  /* rte_hash_crc reads it 8 bytes at a time (UBSan) */
 
 /** Directions, relative to the connection's originator. */
@@ -110,8 +116,8 @@ void wf_flow_table_free(struct wf_flow_table *t);
  */
 int wf_flow_table_reset(struct wf_flow_table *t);
 
-/* Every byte of the key is a field: nothing to clear before hashing it. */
-_Static_assert(sizeof(struct wf_flow_key) == 2 * 16 + 2 * 2 + 2 + 1 + 1,
+/* Every byte of the key is a field: nothing else to clear before hashing. */
+_Static_assert(sizeof(struct wf_flow_key) == 2 * 16 + 2 * 2 + 2 + 1 + 1 + 8,
 		"struct wf_flow_key has no padding");
 
 /* Order of two 16-byte addresses as big-endian numbers (memcmp's order). */
@@ -157,6 +163,7 @@ wf_flow_key_make(const struct wf_pkt *p, struct wf_flow_key *k)
 	k->vlan = p->nb_vlan != 0 ? (p->vlan_tci[0] & 0xfff) : 0;
 	k->proto = p->proto;
 	k->family = p->family;
+	memset(k->pad, 0, sizeof(k->pad));
 	return lo;
 }
 

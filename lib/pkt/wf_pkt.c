@@ -87,6 +87,44 @@ rd32(const uint8_t *p)
 	return rte_be_to_cpu_32(v);
 }
 
+
+/*
+ * The summary is read right after it is written (flow key, tracker), and a
+ * load that spans several earlier stores, or any part of a `rep stos`, waits
+ * until they reach the cache instead of being forwarded from the store
+ * buffer: about 15 cycles a time. So the summary is zeroed with plain
+ * 16-byte stores (memset of this size becomes `rep stos`), and an IPv4
+ * address is written as one 16-byte store with its 12 zero bytes, which
+ * the key's 16-byte copies then read in one piece.
+ */
+typedef uint32_t wf_v4u32 __attribute__((vector_size(16)));
+
+static inline void
+pkt_zero(struct wf_pkt *out)
+{
+	const wf_v4u32 z = { 0, 0, 0, 0 };
+	uint8_t *o = (uint8_t *)out;
+
+	/* written out: the compiler turns a loop back into `rep stos` */
+	_Static_assert(sizeof(*out) == 6 * 16, "pkt_zero covers the summary");
+	memcpy(o, &z, 16);
+	memcpy(o + 16, &z, 16);
+	memcpy(o + 32, &z, 16);
+	memcpy(o + 48, &z, 16);
+	memcpy(o + 64, &z, 16);
+	memcpy(o + 80, &z, 16);
+}
+
+static inline void
+addr4_set(uint8_t dst[16], const uint8_t *a)
+{
+	wf_v4u32 v = { 0, 0, 0, 0 };
+	uint32_t w;
+
+	memcpy(&w, a, 4);
+	v[0] = w;
+	memcpy(dst, &v, 16);
+}
 /* Shorthand: record why and return the verdict. */
 static inline enum wf_pkt_verdict
 give(struct wf_pkt *out, enum wf_pkt_verdict v, enum wf_pkt_reason r)
@@ -294,8 +332,8 @@ parse_ipv4(const uint8_t *buf, uint32_t buf_len, uint32_t frame_len,
 		return give(out, WF_PKT_PASS, WF_PKT_R_ipv4_bad_version);
 	out->family = 4;
 	out->proto = h[9];
-	memcpy(out->src, h + 12, 4);
-	memcpy(out->dst, h + 16, 4);
+	addr4_set(out->src, h + 12);
+	addr4_set(out->dst, h + 16);
 	hlen = (uint32_t)(h[0] & 0x0f) * 4;
 	if (hlen < IPV4_HLEN_MIN)
 		return give(out, WF_PKT_PASS, WF_PKT_R_ipv4_ihl_too_small);
@@ -432,7 +470,7 @@ wf_pkt_parse(const uint8_t *buf, uint32_t buf_len, uint32_t frame_len,
 	enum wf_pkt_reason r;
 	uint16_t type;
 
-	memset(out, 0, sizeof(*out));
+	pkt_zero(out);
 	/* the contract says buf_len <= frame_len; do not trust it */
 	if (buf_len > frame_len)
 		buf_len = frame_len;

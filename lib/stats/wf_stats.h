@@ -109,6 +109,13 @@ struct wf_port_counters {
 struct wf_worker_stats {
 	uint64_t loops;        /**< poll-loop iterations: the lcore is alive */
 	uint64_t idle_sleeps;  /**< back-off sleeps after runs of empty polls */
+	/*
+	 * The worker's own cost: TSC cycles from a burst's receipt to its
+	 * last TX, and the packets of those bursts (the PMD's RX is not in
+	 * it, its TX is).
+	 */
+	uint64_t busy_cycles;
+	uint64_t busy_pkts;
 	struct wf_port_counters port[RTE_MAX_ETHPORTS];
 } __rte_cache_aligned;
 

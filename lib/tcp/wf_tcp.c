@@ -593,44 +593,43 @@ wf_tcp_init(struct wf_tcp_conn *c, const struct wf_tcp_seg *s, uint64_t now_us)
 	return r;
 }
 
-struct wf_tcp_result
-wf_tcp_track(struct wf_tcp_conn *c, unsigned int dir,
-		const struct wf_tcp_seg *s, uint64_t now_us)
+void
+wf_tcp_track_into(struct wf_tcp_conn *c, unsigned int dir,
+		const struct wf_tcp_seg *s, uint64_t now_us,
+		struct wf_tcp_result *r)
 {
-	struct wf_tcp_result r = {
-		.kind = (uint8_t)wf_tcp_kind(s),
-		.old_state = c->state,
-		.new_state = c->state,
-	};
 	unsigned int d = dir != 0;
 
-	if (r.kind == WF_TCP_K_INVALID) {
-		r.bits = WF_TCP_R_BAD_FLAGS;
-		return r;
+	r->kind = (uint8_t)wf_tcp_kind(s);
+	r->old_state = c->state;
+	r->new_state = c->state;
+	r->bits = 0;
+	if (r->kind == WF_TCP_K_INVALID) {
+		r->bits = WF_TCP_R_BAD_FLAGS;
+		return;
 	}
 	if (c->state == WF_TCP_NONE || c->state >= WF_TCP_STATE_MAX) {
 		/* Not a tracked connection: never invent one here. */
-		r.bits = WF_TCP_R_IGNORED;
-		return r;
+		r->bits = WF_TCP_R_IGNORED;
+		return;
 	}
-	switch (r.kind) {
+	switch (r->kind) {
 	case WF_TCP_K_SYN:
-		track_syn(c, d, s, now_us, &r);
+		track_syn(c, d, s, now_us, r);
 		break;
 	case WF_TCP_K_SYNACK:
-		track_synack(c, d, s, &r);
+		track_synack(c, d, s, r);
 		break;
 	case WF_TCP_K_RST:
-		track_rst(c, d, s, &r);
+		track_rst(c, d, s, r);
 		break;
 	default:
-		track_other(c, d, s, &r);
+		track_other(c, d, s, r);
 		break;
 	}
-	r.new_state = c->state;
-	if (r.new_state != r.old_state)
-		r.bits |= WF_TCP_R_STATE_CHANGED;
-	return r;
+	r->new_state = c->state;
+	if (r->new_state != r->old_state)
+		r->bits |= WF_TCP_R_STATE_CHANGED;
 }
 
 static const char *const state_names[WF_TCP_STATE_MAX] = {

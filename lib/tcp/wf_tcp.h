@@ -108,7 +108,7 @@ struct wf_tcp_conn {
 struct wf_tcp_result {
 	uint8_t kind;          /**< enum wf_tcp_kind */
 	uint8_t old_state, new_state;
-	uint16_t bits;         /**< WF_TCP_R_* */
+	uint32_t bits;         /**< WF_TCP_R_* (a whole word: read as one) */
 };
 
 /** True when @p flags are in netfilter's allow-list (tcp_valid_flags). */
@@ -137,8 +137,24 @@ struct wf_tcp_result wf_tcp_init(struct wf_tcp_conn *c,
  * TIME_WAIT connection reinitialises it (WF_TCP_R_REOPEN): the caller
  * resets whatever else it keeps per connection.
  */
-struct wf_tcp_result wf_tcp_track(struct wf_tcp_conn *c, unsigned int dir,
-		const struct wf_tcp_seg *s, uint64_t now_us);
+void wf_tcp_track_into(struct wf_tcp_conn *c, unsigned int dir,
+		const struct wf_tcp_seg *s, uint64_t now_us,
+		struct wf_tcp_result *r);
+
+/*
+ * The same, by value. The result goes through memory on purpose: a 5-byte
+ * struct returned in a register is packed from narrow stores and reloaded
+ * whole, a store-forwarding stall on every segment.
+ */
+static inline struct wf_tcp_result
+wf_tcp_track(struct wf_tcp_conn *c, unsigned int dir,
+		const struct wf_tcp_seg *s, uint64_t now_us)
+{
+	struct wf_tcp_result r;
+
+	wf_tcp_track_into(c, dir, s, now_us, &r);
+	return r;
+}
 
 /** "SYN_SENT", ... ("NONE" for 0, "?" when out of range). */
 const char *wf_tcp_state_name(unsigned int state);
