@@ -138,6 +138,7 @@ struct burst {
 	int32_t pos[WF_BURST];
 	uint8_t pkt_of_key[WF_BURST];  /* key k belongs to pkt[pkt_of_key[k]] */
 	uint8_t side[WF_BURST];        /* key endpoint that sent the packet */
+	uint32_t frame_len[WF_BURST];  /* key k's packet's, read while hot */
 	uint64_t now_tsc, now_us;
 	struct wf_flow *entries;       /* the flow table's, by position */
 	uint16_t tx_port;              /* where this burst's packets go */
@@ -613,11 +614,9 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 {
 	const struct wf_pkt *p = &b->pkt[i];
 	struct wf_flow *f = b->flow[i];
-	struct wf_rule_pkt rp = {
-		.pkt = p, .in_port = in_port, .has_flow = f != NULL,
-		.dir = b->dir[i], .state = f != NULL ? b->state[i] : 0,
-		.tcp_kinds = b->kinds[i],
-	};
+	const unsigned int dir = b->dir[i];
+	const unsigned int state = f != NULL ? b->state[i] : 0;
+	struct wf_rule_pkt rp;
 	uint64_t cand, more;
 	uint32_t r;
 	bool exact;
@@ -625,7 +624,6 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 
 	if (f != NULL) {
 		struct wf_flow_rules *fr = &f->rules;
-		unsigned int dir = b->dir[i];
 
 		if (unlikely(fr->version[dir] != set->version)) {
 			fr->cand[dir] = rules_flow_part(set, p);
@@ -635,8 +633,18 @@ rules_eval(const struct wf_ruleset *set, struct burst *b, unsigned int i,
 	} else {
 		cand = rules_flow_part(set, p);
 	}
+	if (cand == 0)
+		return FATE_OUT;  /* no rule's addresses and ports match */
 	more = cand & WF_CAND_MORE;
-	cand &= wf_rule_prefilter(&set->pf, &rp) & ~WF_CAND_MORE;
+	cand &= wf_rule_prefilter_of(&set->pf, p->tcp_flags, in_port,
+			f != NULL, dir, state, b->kinds[i]) & ~WF_CAND_MORE;
+	if (cand == 0 && likely(more == 0))
+		return FATE_OUT;
+	rp = (struct wf_rule_pkt){
+		.pkt = p, .in_port = in_port, .has_flow = f != NULL,
+		.dir = (uint8_t)dir, .state = (uint8_t)state,
+		.tcp_kinds = b->kinds[i],
+	};
 	/* for TCP on the ports it has vectors for, the prefilter is exact */
 	exact = p->proto == IPPROTO_TCP && in_port < WF_RULE_PF_PORTS;
 	while (cand != 0) {
@@ -859,6 +867,7 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 		b->side[nb_keys] = wf_flow_key_make(p, &b->key[nb_keys]);
 		b->keyp[nb_keys] = &b->key[nb_keys];
 		b->pkt_of_key[nb_keys] = i;
+		b->frame_len[nb_keys] = pkts[i]->pkt_len;
 		nb_keys++;
 	}
 	/* stage 2: one bulk lookup; stage 3: track in arrival order */
@@ -877,7 +886,7 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 	if (unlikely(lb_on))
 		nat_lookup(b);
 	for (i = 0; i < nb_keys; i++)
-		track_tcp(b, i, pkts[b->pkt_of_key[i]]->pkt_len, pc);
+		track_tcp(b, i, b->frame_len[i], pc);
 
 	/* stage 4: the rules, in arrival order */
 	if (set->nb != 0)
@@ -892,13 +901,16 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 
 	/* stage 5: forward in order, free the dropped, count each fate */
 	for (i = 0; i < nb_rx; i++) {
-		nb_fate[b->fate[i]]++;
 		if (b->fate[i] == FATE_OUT)
 			out[nb_out++] = pkts[i];
 		else
 			drop[nb_drop++] = pkts[i];
 	}
 	if (unlikely(nb_drop != 0)) {
+		/* counted here, not above: one counter bumped per packet is a
+		 * store-to-load chain through the same stack slot */
+		for (i = 0; i < nb_rx; i++)
+			nb_fate[b->fate[i]]++;
 		wf_mbuf_free_bulk(drop, nb_drop);
 		wf_stat_add(&pc->c[WF_PS_malformed], nb_fate[FATE_MALFORMED]);
 		wf_stat_add(&pc->c[WF_PS_rule_drop], nb_fate[FATE_RULE_DROP]);

@@ -178,20 +178,32 @@ void wf_rule_prefilter_add(struct wf_rule_prefilter *pf, unsigned int bit,
 _Static_assert(WF_TCP_KIND_MAX <= 8 && WF_RULE_TCP_RETRANS == 1u << 15,
 		"a packet's kind bits index wf_rule_prefilter.kind");
 
+/**
+ * The rules whose packet part may match a packet: one bit each. From the
+ * fields of a struct wf_rule_pkt, passed as values so that a caller can
+ * ask before it builds one (no reload of what it has just stored).
+ */
+static inline uint64_t
+wf_rule_prefilter_of(const struct wf_rule_prefilter *pf, uint8_t tcp_flags,
+		uint16_t in_port, bool has_flow, unsigned int dir,
+		unsigned int state, unsigned int kinds)
+{
+	uint64_t ok = pf->flags[tcp_flags];
+
+	ok &= in_port < WF_RULE_PF_PORTS ? pf->in[in_port] : pf->in_far;
+	ok &= has_flow ? pf->flow[dir & 1][state < WF_TCP_STATE_MAX ?
+			state : WF_TCP_STATE_MAX] : pf->no_flow;
+	return ok & (pf->kind[kinds & 0xff] |
+		(kinds & WF_RULE_TCP_RETRANS ? pf->retrans : 0));
+}
+
 /** The rules whose packet part may match @p rp: one bit each. */
 static inline uint64_t
 wf_rule_prefilter(const struct wf_rule_prefilter *pf,
 		const struct wf_rule_pkt *rp)
 {
-	const unsigned int kinds = rp->tcp_kinds;
-	uint64_t ok = pf->flags[rp->pkt->tcp_flags];
-
-	ok &= rp->in_port < WF_RULE_PF_PORTS ? pf->in[rp->in_port] :
-		pf->in_far;
-	ok &= rp->has_flow ? pf->flow[rp->dir & 1][rp->state < WF_TCP_STATE_MAX ?
-			rp->state : WF_TCP_STATE_MAX] : pf->no_flow;
-	return ok & (pf->kind[kinds & 0xff] |
-		(kinds & WF_RULE_TCP_RETRANS ? pf->retrans : 0));
+	return wf_rule_prefilter_of(pf, rp->pkt->tcp_flags, rp->in_port,
+			rp->has_flow, rp->dir, rp->state, rp->tcp_kinds);
 }
 
 /**
