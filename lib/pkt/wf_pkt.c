@@ -87,7 +87,6 @@ rd32(const uint8_t *p)
 	return rte_be_to_cpu_32(v);
 }
 
-
 /*
  * The summary is read right after it is written (flow key, tracker), and a
  * load that spans several earlier stores, or any part of a `rep stos`, waits
@@ -125,6 +124,7 @@ addr4_set(uint8_t dst[16], const uint8_t *a)
 	v[0] = w;
 	memcpy(dst, &v, 16);
 }
+
 /* Shorthand: record why and return the verdict. */
 static inline enum wf_pkt_verdict
 give(struct wf_pkt *out, enum wf_pkt_verdict v, enum wf_pkt_reason r)
