@@ -480,34 +480,22 @@ lb_apply(struct wf_rule_rt *rt, struct burst *b, unsigned int i,
 }
 
 /*
- * Apply one rule whose flow part matched to packet @p i: the rule's
- * packet part (unless the prefilter already settled it: @p pkt_part_ok),
- * then its action. Returns the packet's fate, or -1 to go on to the next
- * rule.
+ * The action of rule @p rt, whose match part matched packet @p i (and
+ * was counted), for every action but "drop prob P" alone, which
+ * rule_apply() settles inline. Returns the packet's fate, or -1 to go on
+ * to the next rule.
  */
-static inline int
-rule_apply(const struct wf_ruleset *set, struct wf_rule_rt *rt,
-		const struct wf_rule_pkt *rp, bool pkt_part_ok, struct burst *b,
-		unsigned int i, struct rte_mbuf *m, unsigned int wi,
-		struct wf_port_counters *pc)
+static __rte_noinline int
+rule_act(const struct wf_ruleset *set, struct wf_rule_rt *rt,
+		const struct wf_pkt *p, struct burst *b, unsigned int i,
+		struct rte_mbuf *m, unsigned int wi, struct wf_port_counters *pc)
 {
 	struct wf_act_worker *ws = &rt->w[wi].a;
-	const struct wf_pkt *p = rp->pkt;
 	struct wf_flow *f = b->flow[i];
 	struct wf_act_slots *slots = f != NULL ? &f->rules.act : NULL;
 	struct wf_act_pkt ap;
 	enum wf_act_decision d;
 
-	if (!pkt_part_ok && !wf_rule_match_pkt(&rt->r.m, rp))
-		return -1;
-	wf_stat_add(&ws->matched, 1);
-	/* "drop prob P" alone: no per-flow count, one draw */
-	if (rt->r.a.kind == WF_ACT_DROP && rt->r.a.drop_mods == WF_DROP_PROB) {
-		if (!wf_act_prob_hit(&rt->r.a, ws))
-			return -1;
-		wf_stat_add(&ws->acted, 1);
-		return FATE_RULE_DROP;
-	}
 	switch (rt->r.a.kind) {
 	case WF_ACT_PASS:
 		wf_stat_add(&ws->acted, 1);
@@ -554,6 +542,34 @@ rule_apply(const struct wf_ruleset *set, struct wf_rule_rt *rt,
 		return -1;  /* like iptables' statistic match: not selected */
 	wf_stat_add(&ws->acted, 1);
 	return FATE_RULE_DROP;
+}
+
+/*
+ * Apply one rule whose flow part matched to packet @p i: the rule's
+ * packet part (unless the prefilter already settled it: @p pkt_part_ok),
+ * then its action. Returns the packet's fate, or -1 to go on to the next
+ * rule. Inline, with "drop prob P" alone settled here: a rule that
+ * matches every packet costs its counter and one draw, not a call.
+ */
+static __rte_always_inline int
+rule_apply(const struct wf_ruleset *set, struct wf_rule_rt *rt,
+		const struct wf_rule_pkt *rp, bool pkt_part_ok, struct burst *b,
+		unsigned int i, struct rte_mbuf *m, unsigned int wi,
+		struct wf_port_counters *pc)
+{
+	struct wf_act_worker *ws = &rt->w[wi].a;
+
+	if (!pkt_part_ok && !wf_rule_match_pkt(&rt->r.m, rp))
+		return -1;
+	wf_stat_add(&ws->matched, 1);
+	if (rt->r.a.kind == WF_ACT_DROP && rt->r.a.drop_mods == WF_DROP_PROB) {
+		/* no per-flow count, one draw */
+		if (!wf_act_prob_hit(&rt->r.a, ws))
+			return -1;
+		wf_stat_add(&ws->acted, 1);
+		return FATE_RULE_DROP;
+	}
+	return rule_act(set, rt, rp->pkt, b, i, m, wi, pc);
 }
 
 /* A flow caches one bit per rule of the first 63; bit 63 says "more". */
@@ -814,6 +830,7 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 	const struct wf_ruleset *set;
 	uint16_t nb_rx, nb_tx, nb_out = 0, nb_drop = 0, i, nb_keys = 0;
 	uint16_t nb_fate[FATE_MAX] = { 0 };
+	uint8_t drop_fate[WF_BURST];
 	bool malformed_drop, lb_on;
 
 	nb_rx = wf_rx_burst(t->rx_port, t->rx_queue, pkts, WF_BURST);
@@ -901,16 +918,19 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 
 	/* stage 5: forward in order, free the dropped, count each fate */
 	for (i = 0; i < nb_rx; i++) {
-		if (b->fate[i] == FATE_OUT)
+		if (b->fate[i] == FATE_OUT) {
 			out[nb_out++] = pkts[i];
-		else
+		} else {
+			drop_fate[nb_drop] = b->fate[i];
 			drop[nb_drop++] = pkts[i];
+		}
 	}
 	if (unlikely(nb_drop != 0)) {
-		/* counted here, not above: one counter bumped per packet is a
-		 * store-to-load chain through the same stack slot */
-		for (i = 0; i < nb_rx; i++)
-			nb_fate[b->fate[i]]++;
+		/* counted here, not above, and only over the dropped: one
+		 * counter bumped per packet is a store-to-load chain through
+		 * the same stack slot */
+		for (i = 0; i < nb_drop; i++)
+			nb_fate[drop_fate[i]]++;
 		wf_mbuf_free_bulk(drop, nb_drop);
 		wf_stat_add(&pc->c[WF_PS_malformed], nb_fate[FATE_MALFORMED]);
 		wf_stat_add(&pc->c[WF_PS_rule_drop], nb_fate[FATE_RULE_DROP]);
