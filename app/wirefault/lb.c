@@ -394,14 +394,24 @@ wf_lb_tel(const struct wf_rule_rt *rt, struct rte_tel_data *d)
 
 /* ---- workers ---- */
 
-struct wf_nat_map *
-wf_lb_rev_lookup(const struct wf_flow_key *k)
-{
-	void *data;
+_Static_assert(WF_BURST <= RTE_HASH_LOOKUP_BULK_MAX,
+		"a burst's keys fit one bulk lookup");
 
-	if (rte_hash_lookup_data(lb.h, k, &data) < 0)
-		return NULL;
-	return &wf_lb_maps[(uintptr_t)data];
+void
+wf_lb_rev_lookup_bulk(const struct wf_flow_key **keys, unsigned int n,
+		struct wf_nat_map **maps)
+{
+	void *data[RTE_HASH_LOOKUP_BULK_MAX];
+	uint64_t hits = 0;
+	unsigned int i;
+
+	/* one call for the burst: rte_hash prefetches every bucket first */
+	if (n == 0 || rte_hash_lookup_bulk_data(lb.h, (const void **)keys,
+			n, &hits, data) < 0)
+		hits = 0;
+	for (i = 0; i < n; i++)
+		maps[i] = hits >> i & 1 ?
+			&wf_lb_maps[(uintptr_t)data[i]] : NULL;
 }
 
 static inline void

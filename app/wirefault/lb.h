@@ -82,8 +82,12 @@ wf_lb_map_of(const struct wf_flow *f)
 	return f->rules.nat != 0 ? &wf_lb_maps[f->rules.nat - 1] : NULL;
 }
 
-/* The mapping whose server-side key is @p k, or NULL. */
-struct wf_nat_map *wf_lb_rev_lookup(const struct wf_flow_key *k);
+/*
+ * The mappings whose server-side keys are @p keys[0 .. n - 1] (n at most
+ * RTE_HASH_LOOKUP_BULK_MAX), NULL for each key that has none.
+ */
+void wf_lb_rev_lookup_bulk(const struct wf_flow_key **keys,
+		unsigned int n, struct wf_nat_map **maps);
 
 /* Outcome of mapping a new connection. */
 enum wf_lb_result {

@@ -767,17 +767,36 @@ neigh_send(struct burst *b, const struct wf_task *t,
 static void
 nat_lookup(struct burst *b)
 {
-	unsigned int k;
+	const struct wf_flow_key *keys[WF_BURST];
+	struct wf_nat_map *maps[WF_BURST];
+	uint8_t key_of[WF_BURST];
+	unsigned int j, k, n = 0;
 
-	for (k = 0; k < b->nb_keys; k++) {
-		const struct wf_nat_map *map;
+	for (k = 0; k < b->nb_keys; k++)
+		if (b->pos[k] < 0) {
+			key_of[n] = (uint8_t)k;
+			keys[n++] = &b->key[k];
+		}
+	if (n == 0)
+		return;
+	wf_lb_rev_lookup_bulk(keys, n, maps);
+	/* their flows' lines, as stage 2 fetched those found directly */
+	for (j = 0; j < n; j++)
+		if (maps[j] != NULL) {
+			const char *e = (const char *)
+				&b->entries[maps[j]->flow_pos];
+
+			rte_prefetch0(e);
+			rte_prefetch0(e + RTE_CACHE_LINE_SIZE);
+			rte_prefetch0(e + offsetof(struct wf_flow, rules));
+		}
+	for (j = 0; j < n; j++) {
+		const struct wf_nat_map *map = maps[j];
 		const struct wf_flow *f;
 
-		if (b->pos[k] >= 0)
-			continue;
-		map = wf_lb_rev_lookup(&b->key[k]);
 		if (map == NULL)
 			continue;
+		k = key_of[j];
 		f = &b->entries[map->flow_pos];
 		if (wf_lb_map_of(f) != map)
 			continue;  /* its flow is being deleted */
@@ -798,22 +817,31 @@ static void
 nat_rewrite(struct burst *b, struct rte_mbuf **pkts, uint16_t nb_rx,
 		struct wf_port_counters *pc)
 {
-	unsigned int i;
+	const struct wf_nat_map *maps[WF_BURST];
+	uint8_t which[WF_BURST];
+	unsigned int i, j, n = 0;
 
+	/* which packets, and their mappings' lines fetched for all at once */
 	for (i = 0; i < nb_rx; i++) {
 		const struct wf_nat_map *map;
-		bool to_backend;
 
 		if (b->fate[i] != FATE_OUT || b->flow[i] == NULL)
 			continue;
 		map = wf_lb_map_of(b->flow[i]);
 		if (map == NULL)
 			continue;
-		to_backend = !b->via_nat[i] && b->dir[i] == WF_DIR_ORIG;
-		if (!to_backend && !(b->via_nat[i] &&
-				b->dir[i] == WF_DIR_REPLY))
+		if (!(b->via_nat[i] ? b->dir[i] == WF_DIR_REPLY :
+				b->dir[i] == WF_DIR_ORIG))
 			continue;
-		if (wf_lb_rewrite(pkts[i], &b->pkt[i], map, to_backend) != 0) {
+		rte_prefetch0(map);
+		rte_prefetch0((const char *)map + RTE_CACHE_LINE_SIZE);
+		maps[n] = map;
+		which[n++] = (uint8_t)i;
+	}
+	for (j = 0; j < n; j++) {
+		i = which[j];
+		if (wf_lb_rewrite(pkts[i], &b->pkt[i], maps[j],
+				!b->via_nat[i]) != 0) {
 			wf_stat_add(&pc->c[WF_PS_lb_rewrite_fail], 1);
 			b->fate[i] = FATE_LB_REFUSED;
 		}

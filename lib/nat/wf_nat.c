@@ -155,10 +155,20 @@ wf_nat_rewrite(uint8_t *frame, uint32_t len, const struct wf_pkt *p,
 void
 wf_nat_set_macs(uint8_t *frame, const uint8_t dst[6], const uint8_t src[6])
 {
-	uint8_t macs[2 * ETH_ALEN];
+	uint32_t d4, s4;
+	uint16_t d2, s2;
 
-	/* through a copy, so that swapping the frame's own two works */
-	memcpy(macs, dst, ETH_ALEN);
-	memcpy(macs + ETH_ALEN, src, ETH_ALEN);
-	memcpy(frame, macs, sizeof(macs));
+	/*
+	 * Everything loaded before anything is stored, so that swapping the
+	 * frame's own two works; in registers, not through a buffer on the
+	 * stack, whose 8-byte reload of narrower stores cannot be forwarded.
+	 */
+	memcpy(&d4, dst, 4);
+	memcpy(&d2, dst + 4, 2);
+	memcpy(&s4, src, 4);
+	memcpy(&s2, src + 4, 2);
+	memcpy(frame, &d4, 4);
+	memcpy(frame + 4, &d2, 2);
+	memcpy(frame + ETH_ALEN, &s4, 4);
+	memcpy(frame + ETH_ALEN + 4, &s2, 2);
 }
