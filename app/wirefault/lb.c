@@ -13,11 +13,13 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
+#include <rte_hash_crc.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
@@ -82,14 +84,20 @@ lb_init(char *err, size_t err_len)
 {
 	struct rte_hash_parameters hp = { 0 };
 	struct rte_rcu_qsbr_dq_parameters dp = { 0 };
-	uint32_t i, cap = (uint32_t)wf.opt.flows;
+	uint32_t i, seed, cap = (uint32_t)wf.opt.flows;
 
 	if (__atomic_load_n(&wf.lb_active, __ATOMIC_ACQUIRE))
 		return 0;
 	hp.name = "wf_nat";
 	hp.entries = cap;
 	hp.key_len = sizeof(struct wf_flow_key);
-	hp.hash_func = rte_jhash;
+	/* as the flow table's: CRC is cheap, a secret seed keeps clients
+	 * (whose addresses and ports are in the keys) from planning
+	 * collisions */
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		seed = (uint32_t)rte_rdtsc();
+	hp.hash_func = rte_hash_crc;
+	hp.hash_func_init_val = seed;
 	hp.socket_id = (int)rte_socket_id();
 	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
 		RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD |
