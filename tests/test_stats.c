@@ -4,9 +4,11 @@
 
 /* Per-worker counters: sums, drops and the accounting identity. */
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "wf_stats.h"
 #include "wf_test.h"
@@ -229,6 +231,58 @@ test_add_read(void)
 	return 0;
 }
 
+/* A worker in the middle of a burst: rx counted, tx only after a while. */
+struct slow_burst {
+	struct wf_worker_stats *w;
+	int started;           /* atomic: the burst's rx is counted */
+};
+
+static void *
+slow_burst_run(void *arg)
+{
+	struct slow_burst *sb = arg;
+	struct wf_port_counters *pc = &sb->w->port[1];
+
+	wf_stats_burst_begin(sb->w);
+	wf_stat_add(&pc->c[WF_PS_rx], 32);
+	__atomic_store_n(&sb->started, 1, __ATOMIC_RELEASE);
+	nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
+	wf_stat_add(&pc->c[WF_PS_tx], 31);
+	wf_stat_add(&pc->c[WF_PS_tx_full], 1);
+	wf_stats_burst_end(sb->w);
+	return NULL;
+}
+
+/*
+ * A sum taken while a worker is inside a burst (its rx counted, its tx
+ * 20 ms away) waits for the burst's end: a "clear stats" base never has
+ * a burst's rx without its tx, which would leave rx < tx + drops after.
+ */
+static int
+test_sum_waits_for_burst(void)
+{
+	struct wf_worker_stats *w = workers_alloc(2);
+	struct slow_burst sb = { .w = &w[1] };
+	struct wf_port_counters sum;
+	pthread_t t;
+
+	WF_TEST_ASSERT(w != NULL, "no memory");
+	wf_stat_add(&w[0].port[1].c[WF_PS_rx], 5);
+	wf_stat_add(&w[0].port[1].c[WF_PS_tx], 5);
+	WF_TEST_ASSERT(pthread_create(&t, NULL, slow_burst_run, &sb) == 0,
+			"thread");
+	while (!__atomic_load_n(&sb.started, __ATOMIC_ACQUIRE))
+		;
+	wf_stats_sum_port(w, 2, 1, &sum);
+	pthread_join(t, NULL);
+	WF_TEST_ASSERT_EQUAL_U64(sum.c[WF_PS_rx], 37, "rx");
+	WF_TEST_ASSERT_EQUAL_U64(sum.c[WF_PS_tx], 36, "tx: the burst's too");
+	WF_TEST_ASSERT(wf_stats_balanced(&sum), "rx = tx + drops");
+	WF_TEST_ASSERT_EQUAL_U64(w[1].burst_seq, 2, "one burst, ended");
+	free(w);
+	return 0;
+}
+
 int
 main(void)
 {
@@ -240,6 +294,7 @@ main(void)
 		WF_TEST(test_drops_and_balance),
 		WF_TEST(test_diff),
 		WF_TEST(test_add_read),
+		WF_TEST(test_sum_waits_for_burst),
 	};
 
 	return wf_test_run("stats", cases, sizeof(cases) / sizeof(cases[0]));

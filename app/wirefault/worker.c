@@ -864,6 +864,8 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 	nb_rx = wf_rx_burst(t->rx_port, t->rx_queue, pkts, WF_BURST);
 	if (nb_rx == 0)
 		return 0;
+	/* until its end, "clear stats" and "show stats" wait for this burst */
+	wf_stats_burst_begin(st);
 	wf_stat_add(&pc->c[WF_PS_rx], nb_rx);
 	b->now_tsc = rte_rdtsc();
 	b->now_us = wf_tsc_to_us(b->now_tsc);
@@ -983,6 +985,7 @@ worker_forward(const struct wf_task *t, unsigned int wi,
 		neigh_send(b, t, pc);
 	wf_stat_add(&st->busy_cycles, rte_rdtsc() - b->now_tsc);
 	wf_stat_add(&st->busy_pkts, nb_rx);
+	wf_stats_burst_end(st);
 	return nb_rx;
 }
 

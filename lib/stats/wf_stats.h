@@ -116,6 +116,12 @@ struct wf_worker_stats {
 	 */
 	uint64_t busy_cycles;
 	uint64_t busy_pkts;
+	/*
+	 * Odd while a burst is counted: its rx is in, its tx and drops may
+	 * not be yet. Readers that need rx = tx + drops (a "clear stats"
+	 * base) read between bursts; see wf_stats_burst_begin().
+	 */
+	uint64_t burst_seq;
 	struct wf_port_counters port[RTE_MAX_ETHPORTS];
 } __rte_cache_aligned;
 
@@ -130,6 +136,25 @@ wf_stat_add(uint64_t *counter, uint64_t n)
 	__atomic_store_n(counter, *counter + n, __ATOMIC_RELAXED);
 }
 
+/**
+ * The calling worker starts counting a burst (a sequence count: the
+ * counters stay plain stores; a reader retries when it saw a burst in
+ * progress or one end meanwhile).
+ */
+static inline void
+wf_stats_burst_begin(struct wf_worker_stats *st)
+{
+	__atomic_store_n(&st->burst_seq, st->burst_seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+/** The calling worker has counted all of the burst. */
+static inline void
+wf_stats_burst_end(struct wf_worker_stats *st)
+{
+	__atomic_store_n(&st->burst_seq, st->burst_seq + 1, __ATOMIC_RELEASE);
+}
+
 /** Read a counter that another thread may be writing. */
 static inline uint64_t
 wf_stat_read(const uint64_t *counter)
@@ -137,7 +162,11 @@ wf_stat_read(const uint64_t *counter)
 	return __atomic_load_n(counter, __ATOMIC_RELAXED);
 }
 
-/** Sum the counters of @p port over @p nb_workers worker blocks. */
+/**
+ * Sum the counters of @p port over @p nb_workers worker blocks, each read
+ * between two of its bursts (waits for a burst in progress to be counted
+ * in full; not for a worker to call).
+ */
 void wf_stats_sum_port(const struct wf_worker_stats *workers,
 		unsigned int nb_workers, uint16_t port,
 		struct wf_port_counters *out);
