@@ -147,6 +147,28 @@ class Captured:
     sha: str                  # of the download
 
 
+def captured_count(dc: Process) -> int:
+    """The last count dumpcap printed after "Packets captured:" (it
+    rewrites it in place with backspaces)."""
+    tail = dc.output.rsplit("Packets captured:", 1)[-1]
+    counts = re.findall(r"\d+", tail)
+    return int(counts[-1]) if counts else 0
+
+
+def settle_count(dc: Process, quiet_s: float = 0.5,
+                 timeout: float = 10) -> None:
+    """Wait until dumpcap's count has not moved for @quiet_s."""
+    deadline = time.monotonic() + timeout
+    last, since = captured_count(dc), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        n = captured_count(dc)
+        if n != last:
+            last, since = n, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+
+
 def dumpcap_round(lab: Lab, tmp: Path) -> Captured:
     path = tmp / "port0.pcapng"
     path.unlink(missing_ok=True)
@@ -167,6 +189,9 @@ def dumpcap_round(lab: Lab, tmp: Path) -> Captured:
             sha = hashlib.sha256(open(f.name, "rb").read()).hexdigest()
         m = re.search(r"^port=(\d+)$", r.stdout, re.M)
         assert m, r.stdout
+        # dumpcap leaves what is still in its ring on SIGINT, uncounted
+        # (app/dumpcap/main.c in 22.11): let its count settle first.
+        settle_count(dc)
         rc = dc.stop(signal.SIGINT)
     m2 = re.search(r"Packets received/dropped on interface '([^']*)': "
                    r"(\d+)/(\d+)", dc.output)
